@@ -1,0 +1,173 @@
+"""The demo framework, driven headlessly: controls call update, the artists move, the bundle has both views."""
+
+import re
+
+import numpy as np
+import pytest
+
+import solutions
+from demos import Demo, MAX_FRAMES, choice, figure, int_slider, play, slider, toggle
+from demos.core import WIDGET_VIEW_MIME
+
+X, Y = solutions.hours_points()
+
+
+def cost_demo(**kw):
+    ws = np.linspace(0, 4, 41)
+    fig, ax = figure()
+    ax.plot(ws, solutions.cost(ws, X, Y))
+    (dot,) = ax.plot([], [], "o")
+    title = ax.set_title(" ")
+    calls = []
+
+    def update(w):
+        calls.append(w)
+        c = solutions.cost(w, X, Y)
+        dot.set_data([w], [c])
+        title.set_text(f"w = {w:.2f}")
+
+    demo = Demo(fig, update, {"w": slider(0.0, 4.0, 0.1, value=1.0, label="ω")}, **kw)
+    return demo, dot, title, calls
+
+
+def test_initial_state_is_drawn():
+    demo, dot, title, calls = cost_demo()
+    assert calls == [1.0]
+    assert list(dot.get_xdata()) == [1.0]
+    assert dot.get_ydata()[0] == pytest.approx(solutions.cost(1.0, X, Y))
+    assert title.get_text() == "w = 1.00"
+
+
+def test_slider_change_updates_artists_and_image():
+    demo, dot, title, _ = cost_demo()
+    before = demo.widget.children[-1].value  # the rendered PNG
+    demo.controls["w"].value = 2.5
+    assert list(dot.get_xdata()) == [2.5]
+    assert dot.get_ydata()[0] == pytest.approx(solutions.cost(2.5, X, Y))
+    assert title.get_text() == "w = 2.50"
+    after = demo.widget.children[-1].value
+    assert after[:8] == b"\x89PNG\r\n\x1a\n"
+    assert after != before
+    assert demo.params == {"w": 2.5}
+
+
+def test_bundle_carries_widget_view_and_static_html():
+    demo, *_ = cost_demo(n_frames=5)
+    bundle = demo._repr_mimebundle_()
+    assert set(bundle) >= {"text/plain", "text/html", WIDGET_VIEW_MIME}
+    view = bundle[WIDGET_VIEW_MIME]
+    assert view["model_id"] == demo.widget.model_id
+    html = bundle["text/html"]
+    frames = re.findall(r"data:image/png;base64,", html)
+    assert len(frames) == 5
+    for title in ("Next frame", "Previous frame", "Play", "Pause"):
+        assert f'title="{title}"' in html
+    assert 'type="range"' in html  # the scrub slider
+    # offline: no CDN stylesheet (matplotlib's template links Font Awesome), no icon classes left
+    assert "http://" not in html and "https://" not in html
+    assert "fa fa-" not in html
+
+
+def test_static_animation_restores_live_state():
+    demo, dot, _, calls = cost_demo(n_frames=4)
+    demo.set(w=3.0)
+    demo.to_html()
+    assert calls[-5:-1] == [0.0, pytest.approx(4 / 3), pytest.approx(8 / 3), 4.0]
+    assert list(dot.get_xdata()) == [3.0]
+
+
+def test_static_html_is_deterministic():
+    a, *_ = cost_demo(n_frames=3)
+    b, *_ = cost_demo(n_frames=3)
+    strip = lambda s: re.sub(r"n\d+\b", "", s)  # noqa: E731 - the per-process counter suffix
+    assert strip(a.to_html()) == strip(b.to_html())
+
+
+def test_frames_default_sweeps_first_slider_and_explicit_frames():
+    demo, *_ = cost_demo(n_frames=3)
+    assert [f["w"] for f in demo.frames()] == [0.0, 2.0, 4.0]
+    demo2, *_ = cost_demo(frames={"w": [0.5, 1.5]})
+    assert demo2.frames() == [{"w": 0.5}, {"w": 1.5}]
+    demo3, *_ = cost_demo(frames=[{"w": 3.5}])
+    assert demo3.frames() == [{"w": 3.5}]
+
+
+def test_frames_are_capped():
+    demo, *_ = cost_demo(frames={"w": list(np.linspace(0, 4, 200))})
+    rows = demo.frames()
+    assert len(rows) == MAX_FRAMES
+    assert rows[0]["w"] == 0.0 and rows[-1]["w"] == 4.0
+
+
+def test_play_toggle_choice_int_controls():
+    fig, ax = figure()
+    path = np.linspace(0, 1, 10)
+    (line,) = ax.plot([], [])
+    seen = {}
+
+    def update(step, show, color, k):
+        seen.update(step=step, show=show, color=color, k=k)
+        line.set_data(path[: step + 1], path[: step + 1] * k)
+        line.set_visible(show)
+        line.set_color(color)
+
+    demo = Demo(fig, update, {
+        "step": play(10),
+        "show": toggle(True, label="show path"),
+        "color": choice({"red": "C3", "blue": "C0"}),
+        "k": int_slider(1, 5, value=2),
+    })
+    # default frames sweep the play control over all its steps
+    assert [f["step"] for f in demo.frames()] == list(range(10))
+    c = demo.controls
+    c["step"].value = 4
+    assert len(line.get_xdata()) == 5
+    c["show"].value = False
+    assert line.get_visible() is False
+    c["color"].value = "C0"
+    assert line.get_color() == "C0"
+    c["k"].value = 3
+    assert line.get_ydata()[-1] == pytest.approx(path[4] * 3)
+    # the Play button is linked to the step slider in Python (works without a front end)
+    player = demo.widget.children[0].children[0]
+    player.value = 7
+    assert seen["step"] == 7 and len(line.get_xdata()) == 8
+
+
+def test_bad_specs_are_rejected():
+    fig, _ = figure()
+    with pytest.raises(ValueError):
+        slider(1.0, 1.0)
+    with pytest.raises(ValueError):
+        slider(0.0, 1.0, value=2.0)
+    with pytest.raises(ValueError):
+        choice(["a", "b"], value="c")
+    with pytest.raises(ValueError):
+        Demo(fig, lambda: None, {})
+    with pytest.raises(TypeError):
+        Demo(fig, lambda w: None, {"w": 1.0})
+    demo, *_ = cost_demo()
+    with pytest.raises(KeyError):
+        demo.set(v=1.0)
+    with pytest.raises(KeyError):
+        cost_demo(frames={"v": [1.0]})[0].frames()
+
+
+def test_docstring_example_runs():
+    import ast
+    import textwrap
+
+    import demos.core
+
+    doc = demos.core.__doc__
+    block = doc.split("Example (a complete chapter cell)::", 1)[1].split("\nThe static animation", 1)[0]
+    code = textwrap.dedent(block).strip()
+    tree = ast.parse(code)
+    last = ast.Expression(tree.body.pop().value)
+    ns: dict = {}
+    exec(compile(tree, "<doc>", "exec"), ns)
+    demo = eval(compile(last, "<doc>", "eval"), ns)
+    assert isinstance(demo, Demo)
+    demo.controls["w"].value = 2.0
+    assert list(ns["dot"].get_xdata()) == [2.0]
+    assert ns["label"].get_text().startswith("ω = 2.00")
