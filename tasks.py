@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""The course's tasks, runnable on a fresh machine with only Python 3.11.
+
+    python3 tasks.py book     # create .venv and install requirements.txt if needed, then build the book
+    python3 tasks.py test     # the same environment, then the whole test suite (extra args go to pytest)
+    python3 tasks.py bench    # the benchmarks in bench/ (figures and ratios; not pass/fail)
+    python3 tasks.py clean    # remove the built book, the execution cache and test artifacts
+
+The virtual environment is reinstalled only when requirements.txt or pyproject.toml change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".requirements.sha256"
+
+
+def run(*cmd: str | Path) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT)
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the pinned requirements (and the course itself) when they changed."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}: run it with python3.11")
+    digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in ("requirements.txt", "pyproject.toml")))
+    if (BIN / "python").exists() and STAMP.exists() and STAMP.read_text() == digest.hexdigest():
+        return
+    if not (BIN / "python").exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    for cmd in ([BIN / "python", "-m", "pip", "install", "-q", "--upgrade", "pip"],
+                [BIN / "python", "-m", "pip", "install", "-q", "-r", "requirements.txt"]):
+        if run(*cmd) != 0:
+            sys.exit("Installing the requirements failed; see pip's message above.")
+    STAMP.write_text(digest.hexdigest())
+
+
+def book(args: list[str]) -> int:
+    ensure_venv()
+    code = run(BIN / "jupyter-book", "build", ".", "-W", "-n", "--keep-going", *args)
+    if code == 0:
+        print(f"\nThe book is built: open {ROOT / '_build' / 'html' / 'index.html'}")
+    return code
+
+
+def test(args: list[str]) -> int:
+    ensure_venv()
+    return run(BIN / "python", "-m", "pytest", *args)
+
+
+def bench(args: list[str]) -> int:
+    ensure_venv()
+    code = 0
+    for script in sorted((ROOT / "bench").glob("bench_*.py")):
+        code |= run(BIN / "python", script, *args)
+    return code
+
+
+def clean(args: list[str]) -> int:
+    for path in ("_build", "artifacts", ".pytest_cache"):
+        shutil.rmtree(ROOT / path, ignore_errors=True)
+    return 0
+
+
+TASKS = {"book": book, "test": test, "bench": bench, "clean": clean}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
+        sys.exit(f"usage: python3 tasks.py {{{','.join(TASKS)}}} [args...]")
+    sys.exit(TASKS[sys.argv[1]](sys.argv[2:]))
