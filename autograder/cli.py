@@ -1,0 +1,484 @@
+r"""``python -m autograder``: one command per step of a course, a thin layer over nbgrader's own apps.
+
+==========================  ==========================================================================
+``release [ASSIGNMENT..]``  ``nbgrader generate_assignment`` + a zip per assignment for an LMS
+                            (``release/<assignment>.zip``); checks that no release mentions ``solutions``
+``collect PATH``            a folder or an LMS zip → ``submitted/<student>/<assignment>/`` with
+                            ``nbgrader zip_collect``; files are named ``<student>_<notebook>.ipynb``;
+                            a file whose name does not match is reported and skipped, never guessed
+``grade [ASSIGNMENT]``      ``nbgrader autograde`` per submission (trusted verdicts, see
+                            :mod:`autograder.verdicts`), a progress bar, and a summary table
+``feedback [ASSIGNMENT]``   ``nbgrader generate_feedback``
+``export``                  ``nbgrader export`` to ``export/grades.csv`` and one PNG per assignment
+                            (score distribution and per-test pass rates)
+==========================  ==========================================================================
+
+``--course-dir DIR`` (default: ``$AUTOGRADER_COURSE_DIR``, else the ``autograder/`` folder) holds the
+generated state (release/, downloaded/, submitted/, autograded/, feedback/, export/, gradebook.db), all
+ignored by git. A course dir other than ``autograder/`` gets a ``nbgrader_config.py`` that loads
+``autograder/nbgrader_config.py``, so plain ``nbgrader`` commands (and formgrader) work there too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import shutil
+import sys
+import zipfile
+from dataclasses import asdict, dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.join(HERE, "source")
+DEFAULT_REGEXP = r"(?:.*/)?(?P<student_id>[A-Za-z0-9][A-Za-z0-9.\-]*)_(?P<file_id>[^/]+\.ipynb)$"
+CONFIG_STUB = '''# Written by `python -m autograder`; edit {repo_config} instead.
+load_subconfig({repo_config!r})
+c.CourseDirectory.root = {root!r}
+'''
+
+
+class CliError(Exception):
+    """A problem with the command's input, reported as one clear line (exit status 2)."""
+
+
+def default_course_dir() -> str:
+    return os.path.abspath(os.environ.get("AUTOGRADER_COURSE_DIR") or HERE)
+
+
+def prepare_course_dir(course_dir: str) -> str:
+    course_dir = os.path.abspath(course_dir)
+    os.makedirs(course_dir, exist_ok=True)
+    if os.path.realpath(course_dir) != os.path.realpath(HERE):
+        stub = CONFIG_STUB.format(repo_config=os.path.join(HERE, "nbgrader_config.py"), root=course_dir)
+        path = os.path.join(course_dir, "nbgrader_config.py")
+        if not os.path.exists(path) or open(path).read() != stub:
+            with open(path, "w") as handle:
+                handle.write(stub)
+    return course_dir
+
+
+def source_assignments() -> list[str]:
+    return sorted(name for name in os.listdir(SOURCE)
+                  if os.path.isfile(os.path.join(SOURCE, name, f"{name}.ipynb")))
+
+
+def check_assignment(name: str) -> str:
+    if name not in source_assignments():
+        raise CliError(f"no assignment {name!r}: expected autograder/source/{name}/{name}.ipynb "
+                       f"(known: {', '.join(source_assignments()) or 'none'})")
+    return name
+
+
+def api(course_dir: str, **config_overrides):
+    """nbgrader's own Python API, configured from the course dir's nbgrader_config.py."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config, PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=course_dir).load_config()
+    config.merge(Config(config_overrides))
+    config.CourseDirectory.root = course_dir
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+# ----------------------------------------------------------------------------------------------- release
+def release(course_dir: str, assignments: list[str]) -> list[str]:
+    zips = []
+    nbapi = api(course_dir)
+    for name in assignments or source_assignments():
+        check_assignment(name)
+        result = nbapi.generate_assignment(name, force=True, create=True)
+        if not result["success"]:
+            raise CliError(f"nbgrader generate_assignment {name} failed:\n{result.get('log', '')}"
+                           f"{result.get('error', '')}")
+        folder = os.path.join(course_dir, "release", name)
+        for root, _, files in os.walk(folder):
+            for file in files:
+                text = open(os.path.join(root, file), errors="replace").read()
+                if re.search(r"\bsolutions\b|BEGIN SOLUTION|BEGIN HIDDEN TESTS", text):
+                    raise CliError(f"the release of {name} mentions the reference or a hidden test: "
+                                   f"{os.path.join(root, file)}")
+        path = os.path.join(course_dir, "release", f"{name}.zip")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for root, _, files in os.walk(folder):
+                for file in sorted(files):
+                    full = os.path.join(root, file)
+                    archive.write(full, os.path.join(name, os.path.relpath(full, folder)))
+        zips.append(path)
+        print(f"released {name}: {folder} and {path}")
+    return zips
+
+
+# ----------------------------------------------------------------------------------------------- collect
+def collect(course_dir: str, path: str, assignment: str | None, regexp: str = DEFAULT_REGEXP) -> dict:
+    if not os.path.exists(path):
+        raise CliError(f"no such file or folder: {path}")
+    if assignment is None:
+        known = source_assignments()
+        if len(known) != 1:
+            raise CliError(f"say which assignment these submissions are for: --assignment "
+                           f"({', '.join(known)})")
+        assignment = known[0]
+    check_assignment(assignment)
+    if not os.path.isdir(os.path.join(course_dir, "release", assignment)):
+        release(course_dir, [assignment])
+    archive = os.path.join(course_dir, "downloaded", assignment, "archive")
+    shutil.rmtree(os.path.join(course_dir, "downloaded", assignment), ignore_errors=True)
+    os.makedirs(archive)
+    if os.path.isdir(path):
+        shutil.copytree(path, archive, dirs_exist_ok=True)
+    elif zipfile.is_zipfile(path):
+        shutil.copy(path, archive)
+    else:
+        raise CliError(f"{path} is neither a folder nor a zip file")
+    from nbgrader.apps.api import temp_attrs
+    from nbgrader.apps.zipcollectapp import ZipCollectApp
+    from nbgrader.utils import capture_log
+
+    nbapi = api(course_dir, FileNameCollectorPlugin={"named_regexp": regexp},
+                ZipCollectApp={"strict": False, "force": True}, ExtractorPlugin={"force": True})
+    with temp_attrs(nbapi.coursedir, assignment_id=assignment):
+        result = capture_log(ZipCollectApp(coursedir=nbapi.coursedir, parent=nbapi))
+    log = (result.get("log") or "") + (result.get("error") or "")
+    if not result["success"]:
+        raise CliError(f"nbgrader zip_collect failed:\n{log}")
+    skipped = sorted(set(re.findall(r"Skipped submission with no match information provided: (.*)", log)))
+    renamed = sorted(set(re.findall(r"Invalid submission notebook name '(.*)'", log)))
+    submitted = os.path.join(course_dir, "submitted")
+    students = sorted(s for s in os.listdir(submitted) if os.path.isdir(os.path.join(submitted, s, assignment))) \
+        if os.path.isdir(submitted) else []
+    print(f"collected {len(students)} submissions of {assignment} into {submitted}")
+    for file in skipped:
+        print(f"  NOT COLLECTED (name not <student>_<notebook>.ipynb; rename it and collect again): "
+              f"{os.path.relpath(file, os.path.join(course_dir, 'downloaded', assignment, 'extracted'))}")
+    for name in renamed:
+        print(f"  renamed notebook (graded as missing unless renamed back): {name}")
+    return {"assignment": assignment, "students": students, "unrecognized": skipped, "renamed": renamed}
+
+
+# ------------------------------------------------------------------------------------------------- grade
+@dataclass
+class Row:
+    student: str
+    status: str = "ok"
+    score: float = 0.0
+    max_score: float = 0.0
+    tests: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    manual_review: bool = False
+    tampered: bool = False
+    timeout: bool = False
+
+
+UNKNOWN_CELL = r"Cell '(\S+)' does not exist in the database"
+
+
+def locked_cell_changes(released, submitted, source=None) -> list[str]:
+    """How the submitted notebook's locked cells differ from the released ones (nbgrader restores them
+    from the source before grading; this only reports the tampering). The source's own version of a cell
+    (with its hidden tests) also counts as unchanged."""
+    from nbgrader import utils
+
+    def locked(nb):
+        out = {}
+        for cell in nb.cells:
+            if "nbgrader" in cell.metadata and cell.metadata["nbgrader"].get("grade_id") and utils.is_locked(cell):
+                out.setdefault(cell.metadata["nbgrader"]["grade_id"], []).append(cell)
+        return out
+
+    ours, theirs = locked(released), {}
+    originals = {k: v[0].source for k, v in locked(source).items()} if source is not None else {}
+    for cell in submitted.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id:
+            theirs.setdefault(grade_id, []).append(cell)
+    notes = []
+    for grade_id, (cell,) in ours.items():
+        copies = theirs.get(grade_id, [])
+        if not copies:
+            notes.append(f"locked cell {grade_id} deleted")
+            continue
+        if len(copies) > 1:
+            notes.append(f"locked cell {grade_id} duplicated")
+        if copies[0].cell_type != cell.cell_type:
+            notes.append(f"locked cell {grade_id} changed from {cell.cell_type} to {copies[0].cell_type}")
+        elif copies[0].source not in (cell.source, originals.get(grade_id)):
+            notes.append(f"locked cell {grade_id} edited")
+    return notes
+
+
+
+def _submitted_students(course_dir: str, assignment: str) -> list[str]:
+    root = os.path.join(course_dir, "submitted")
+    if not os.path.isdir(root):
+        return []
+    return sorted(s for s in os.listdir(root) if os.path.isdir(os.path.join(root, s, assignment)))
+
+
+def _precheck(course_dir: str, assignment: str, student: str, row: Row) -> None:
+    import nbformat
+
+    folder = os.path.join(course_dir, "submitted", student, assignment)
+    path = os.path.join(folder, f"{assignment}.ipynb")
+    if not os.path.exists(path):
+        others = sorted(f for f in os.listdir(folder) if f.endswith(".ipynb"))
+        row.status = "missing notebook"
+        row.notes.append(f"no {assignment}.ipynb" + (f" (found {', '.join(others)}; rename it to "
+                                                      f"{assignment}.ipynb and grade again)" if others else ""))
+        row.manual_review = True
+        return
+    try:
+        nbformat.validate(nbformat.read(path, as_version=4))
+    except Exception as exc:  # noqa: BLE001 - nbformat raises several kinds for a broken file
+        row.status = "invalid notebook"
+        row.notes.append(f"{assignment}.ipynb is not a valid notebook ({type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0][:120] if str(exc) else ''})")
+        row.manual_review = True
+        return
+    released = nbformat.read(os.path.join(course_dir, "release", assignment, f"{assignment}.ipynb"), as_version=4)
+    source = nbformat.read(os.path.join(SOURCE, assignment, f"{assignment}.ipynb"), as_version=4)
+    changes = locked_cell_changes(released, nbformat.read(path, as_version=4), source)
+    if changes:
+        row.tampered = True
+        row.notes.append("; ".join(changes) + " (restored from the source before grading)")
+
+
+def _read_autograded(course_dir: str, assignment: str, student: str, row: Row) -> None:
+    import nbformat
+
+    path = os.path.join(course_dir, "autograded", student, assignment, f"{assignment}.ipynb")
+    if not os.path.exists(path):
+        return
+    nb = nbformat.read(path, as_version=4)
+    forged = False
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") != "error":
+                continue
+            if output.get("ename") == "CellTimeoutError" or "[timeout" in output.get("evalue", "") \
+                    or ", timeout" in output.get("evalue", ""):
+                row.timeout = True
+            if output.get("ename") == "KernelDied" and "not run" not in output.get("evalue", ""):
+                row.status = "kernel died"
+                row.manual_review = True
+                row.notes.append("the kernel died (os._exit, a crash or out of memory); later cells were not run")
+            if "tampered" in output.get("evalue", "") and not forged:
+                forged = True
+                row.tampered = True
+                row.notes.append("forged or duplicated probe records")
+
+
+def _scores(course_dir: str, assignment: str, student: str, row: Row) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{os.path.join(course_dir, 'gradebook.db')}") as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return
+        row.score, row.max_score = float(submission.score or 0), float(submission.max_score or 0)
+        if submission.needs_manual_grade:
+            row.manual_review = True
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                if grade.cell_type == "code" and grade.max_score:
+                    row.tests[grade.name] = round(float(grade.score or 0), 4)
+
+
+def grade_one(nbapi, course_dir: str, assignment: str, student: str) -> Row:
+    row = Row(student)
+    _precheck(course_dir, assignment, student, row)
+    result = nbapi.autograde(assignment, student, force=True, create=True)
+    log = (result.get("log") or "") + (result.get("error") or "")
+    for grade_id in sorted(set(re.findall(UNKNOWN_CELL, log))):
+        row.tampered = True
+        row.notes.append(f"cell {grade_id} is not in the source; ignored")
+    if not result["success"] and row.status == "ok":
+        if "DeadKernelError" in log or "Kernel died" in log:
+            row.status = "kernel died"
+            row.notes.append("the kernel died while running the notebook (os._exit, a crash or out of memory)")
+        elif "UnresponsiveKernelError" in log or "became unresponsive" in log:
+            row.status = "timeout"
+            row.timeout = True
+            row.notes.append("the kernel stopped responding and could not be interrupted")
+        else:
+            last = [line for line in log.strip().splitlines() if line.strip()][-1:] or ["unknown error"]
+            row.status = "error"
+            row.notes.append(f"nbgrader autograde failed: {last[0][:200]}")
+        row.manual_review = True
+    _read_autograded(course_dir, assignment, student, row)
+    _scores(course_dir, assignment, student, row)
+    if row.status == "ok":
+        row.status = "tampered" if row.tampered else "timeout" if row.timeout else "ok"
+    if row.tampered:
+        row.manual_review = True
+    return row
+
+
+def grade(course_dir: str, assignment: str | None, students: list[str] | None = None,
+          report: str | None = None, progress: bool = True) -> list[Row]:
+    from tqdm import tqdm
+
+    assignments = [check_assignment(assignment)] if assignment else source_assignments()
+    rows_all = []
+    for name in assignments:
+        if not os.path.isdir(os.path.join(course_dir, "release", name)):
+            release(course_dir, [name])
+        found = _submitted_students(course_dir, name)
+        if students:
+            missing = sorted(set(students) - set(found))
+            if missing:
+                raise CliError(f"no submission of {name} for: {', '.join(missing)}")
+            found = [s for s in found if s in students]
+        if not found:
+            print(f"{name}: no submissions in {os.path.join(course_dir, 'submitted')}")
+            continue
+        nbapi = api(course_dir)
+        rows = []
+        for student in tqdm(found, desc=f"grading {name}", unit="submission", disable=not progress,
+                            file=sys.stderr):
+            try:
+                row = grade_one(nbapi, course_dir, name, student)
+            except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
+                row = Row(student, status="error", manual_review=True,
+                          notes=[f"grader error: {type(exc).__name__}: {exc}"])
+            rows.append(row)
+        print(summary_table(name, rows))
+        rows_all += [dict(asdict(r), assignment=name) for r in rows]
+    if report:
+        with open(report, "w") as handle:
+            json.dump(rows_all, handle, indent=1)
+    return rows_all
+
+
+def summary_table(assignment: str, rows: list[Row]) -> str:
+    width = max([7] + [len(r.student) for r in rows])
+    lines = [f"\n{assignment}: {len(rows)} submissions",
+             f"{'student':<{width}}  {'score':>11}  {'status':<16}  review  notes"]
+    for r in rows:
+        score = f"{r.score:g}/{r.max_score:g}" if r.max_score else "0"
+        lines.append(f"{r.student:<{width}}  {score:>11}  {r.status:<16}  {'YES' if r.manual_review else '':<6}  "
+                     f"{'; '.join(r.notes)}")
+    review = [r.student for r in rows if r.manual_review]
+    lines.append(f"needs manual review: {', '.join(review) if review else 'none'}")
+    lines.append(f"tampered: {', '.join(r.student for r in rows if r.tampered) or 'none'}; "
+                 f"timeouts: {', '.join(r.student for r in rows if r.timeout) or 'none'}; "
+                 f"errors: {', '.join(r.student for r in rows if r.status not in ('ok', 'tampered', 'timeout')) or 'none'}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- feedback
+def feedback(course_dir: str, assignment: str | None) -> None:
+    nbapi = api(course_dir)
+    for name in [check_assignment(assignment)] if assignment else source_assignments():
+        result = nbapi.generate_feedback(name, force=True)
+        if not result["success"]:
+            raise CliError(f"nbgrader generate_feedback {name} failed:\n{result.get('log', '')}"
+                           f"{result.get('error', '')}")
+        print(f"feedback for {name}: {os.path.join(course_dir, 'feedback')}")
+
+
+# ------------------------------------------------------------------------------------------------ export
+def export(course_dir: str) -> list[str]:
+    out = os.path.join(course_dir, "export")
+    os.makedirs(out, exist_ok=True)
+    csv_path = os.path.join(out, "grades.csv")
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    nbapi = api(course_dir)
+    with Gradebook(nbapi.coursedir.db_url, nbapi.coursedir.course_id) as gb:
+        CsvExportPlugin(to=csv_path, parent=nbapi).export(gb)
+    written = [csv_path]
+    written += plot_assignments(course_dir, out)
+    for path in written:
+        print(f"wrote {path}")
+    return written
+
+
+def pass_rates(course_dir: str) -> dict:
+    """Per assignment: the total scores, and per graded cell the mean fraction of its points earned."""
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{os.path.join(course_dir, 'gradebook.db')}") as gb:
+        for assignment in gb.assignments:
+            scores, cells = [], {}
+            for submission in assignment.submissions:
+                scores.append(float(submission.score or 0))
+                for notebook in submission.notebooks:
+                    for g in notebook.grades:
+                        if g.max_score:
+                            cells.setdefault(g.name, []).append(float(g.score or 0) / float(g.max_score))
+            out[assignment.name] = {"scores": scores, "max_score": float(assignment.max_score or 0),
+                                    "pass_rates": {k: sum(v) / len(v) for k, v in cells.items()}}
+    return out
+
+
+def plot_assignments(course_dir: str, out: str) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    written = []
+    for name, data in pass_rates(course_dir).items():
+        if not data["scores"]:
+            continue
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+        left.hist(data["scores"], bins=max(1, int(data["max_score"] * 2)), range=(0, max(data["max_score"], 1)),
+                  color="#4c72b0", edgecolor="white")
+        left.set(title=f"{name}: scores ({len(data['scores'])} submissions)", xlabel="score", ylabel="students")
+        tests = sorted(data["pass_rates"])
+        right.barh(tests, [100 * data["pass_rates"][t] for t in tests], color="#55a868")
+        right.set(title="per test: mean % of points earned", xlim=(0, 100), xlabel="%")
+        path = os.path.join(out, f"{name}.png")
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        written.append(path)
+    return written
+
+
+# -------------------------------------------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--course-dir", default=default_course_dir(),
+                        help="where generated course state lives (default: %(default)s)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("release", help="generate the student notebooks and an LMS zip per assignment")
+    p.add_argument("assignments", nargs="*")
+    p = sub.add_parser("collect", help="collect submissions from a folder or an LMS zip")
+    p.add_argument("path")
+    p.add_argument("--assignment")
+    p.add_argument("--regexp", default=DEFAULT_REGEXP, help="file name pattern (nbgrader named_regexp)")
+    p = sub.add_parser("grade", help="autograde with trusted verdicts; prints a summary")
+    p.add_argument("assignment", nargs="?")
+    p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    p.add_argument("--timeout", type=int, help="seconds per cell (default 30; AUTOGRADER_CELL_TIMEOUT)")
+    p.add_argument("--report", help="also write the summary rows as JSON to this file")
+    p.add_argument("--no-progress", action="store_true")
+    p = sub.add_parser("feedback", help="generate feedback pages")
+    p.add_argument("assignment", nargs="?")
+    sub.add_parser("export", help="grades CSV and one PNG per assignment")
+    args = parser.parse_args(argv)
+    try:
+        course_dir = prepare_course_dir(args.course_dir)
+        if args.command == "release":
+            release(course_dir, args.assignments)
+        elif args.command == "collect":
+            collect(course_dir, args.path, args.assignment, args.regexp)
+        elif args.command == "grade":
+            if args.timeout:
+                os.environ["AUTOGRADER_CELL_TIMEOUT"] = str(args.timeout)
+            grade(course_dir, args.assignment, args.student, args.report, not args.no_progress)
+        elif args.command == "feedback":
+            feedback(course_dir, args.assignment)
+        elif args.command == "export":
+            export(course_dir)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,59 @@
+"""nbgrader configuration of the course (nbgrader 0.9).
+
+The course root is this folder unless the CLI (``python -m autograder --course-dir DIR``) points at another
+one: it then writes ``DIR/nbgrader_config.py``, which loads this file and sets ``CourseDirectory.root``.
+Sources are always read from this folder's ``source/<assignment>/<assignment>.ipynb``.
+
+Grading: nbgrader's own autograde pipeline with one addition, :class:`autograder.verdicts.TrustedVerdicts`,
+right after ``Execute`` (here :class:`autograder.execute.ResilientExecute`, nbgrader's ``Execute`` surviving a
+dead kernel; sanitizing also drops the empty metadata nbgrader's ``DeduplicateIds`` leaves behind). It replaces the kernel's output of every graded cell by a verdict computed in this
+process (see its docstring). The cell timeout is ``AUTOGRADER_CELL_TIMEOUT`` seconds (default 30).
+"""
+
+import os
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
+                                    IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
+                                    SaveAutoGrades)
+
+from autograder.execute import DropEmptyNbgraderMetadata, ResilientExecute
+from autograder.verdicts import TrustedVerdicts
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
+
+c.CourseDirectory.course_id = "gradient-descent-hands-on"
+c.CourseDirectory.root = HERE
+c.CourseDirectory.source_directory = os.path.join(HERE, "source")
+
+# Each cell gets this long; nbgrader interrupts the kernel on timeout and carries on with the next cell.
+c.ResilientExecute.timeout = int(os.environ.get("AUTOGRADER_CELL_TIMEOUT", "30"))
+c.ResilientExecute.interrupt_on_timeout = True
+# Hide the reference from the grading kernel before any student code runs (see autograder/sandbox.py).
+c.ResilientExecute.extra_arguments = [
+    "--HistoryManager.hist_file=:memory:",
+    "--IPKernelApp.exec_lines=import autograder.sandbox as _s; _s.hide(); del _s",
+]
+
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    DropEmptyNbgraderMetadata,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    ResilientExecute,
+    TrustedVerdicts,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -1,0 +1,678 @@
+"""The grading sandbox: student code runs in a bubblewrap jail with resource limits.
+
+Two layers live here.
+
+**Kernel side** (cheap, imported inside the grading kernel): :func:`hide` removes ``solutions`` from the
+import system. nbgrader starts each grading kernel with ``--IPKernelApp.exec_lines`` running it before any
+student code (see ``nbgrader_config.py``). Inside the sandbox the reference is not even on disk; ``hide``
+stays as defence in depth for unsandboxed runs.
+
+**Grader side**: :class:`SandboxedKernelManager`, a ``jupyter_client`` ``AsyncKernelManager`` that starts the
+kernel as ``bwrap ... -- python -c <set rlimits; exec> python -m ipykernel_launcher -f <conn>``:
+
+* a fresh user, pid, network, IPC and UTS namespace (``--unshare-user --unshare-pid --unshare-net ...``):
+  no network at all (the kernel talks to the grader over ZMQ ``ipc`` sockets in a private directory that
+  is bound into the jail), every process the notebook starts dies with the kernel (``--die-with-parent``;
+  when the jail's pid 1 exits the kernel kills the whole namespace), and ``RLIMIT_NPROC`` counts only the
+  jail's processes because it is set inside the new user namespace;
+* a root file system built from scratch: read-only ``/usr`` (and the ``/lib*``, ``/bin`` links), the
+  Python installation and the venv read-only, the ``autograder`` package's ``.py`` files read-only at
+  their own paths (``autograder.probe`` imports; ``autograder/source``, ``examples`` and any course state
+  next to them are not there), a size-capped ``/tmp``, and the notebook's folder as a *copy* at the same
+  path, writable and thrown away afterwards. Nothing else: not the course directory (gradebook,
+  ``source/``, ``release/``, other submissions, ``feedback/``), not ``solutions/`` (so ``import
+  solutions`` fails although the package is installed editable), not ``/root``, ``/home``, ``/work``;
+* limits: address space (``memory_limit``, default 2 GiB), CPU seconds, file size and process count as
+  rlimits set inside the jail; wall time per notebook enforced by the grader (it kills the jail);
+* a scrubbed environment: only a small allowlist (``PATH``, ``HOME=/tmp``, ``LANG``, thread counts, ...),
+  never the grader's variables (tokens, database URLs).
+
+When bwrap is missing or cannot create namespaces, the kernel manager refuses to start a kernel
+(:class:`SandboxUnavailable`), unless ``allow_unsandboxed`` is set (config
+``c.SandboxedKernelManager.allow_unsandboxed = True`` or environment ``AUTOGRADER_ALLOW_UNSANDBOXED=1``);
+then it warns loudly and runs the kernel with rlimits and a scrubbed environment only.
+
+:func:`sandboxed` turns an nbgrader ``Execute`` preprocessor class (nbgrader's own, or the course's
+``ResilientExecute``) into one that uses this kernel manager, caps the output a cell may produce, survives
+a dying kernel, and turns every failure into a one-line reason (:class:`Outcome`) such as
+``"memory limit 2 GiB exceeded in cell 3"``, ``"kernel died (exit code 1) in cell 2"`` or ``"timeout:
+cell 4 ran over 30 s"``. Each reason is logged as ``sandbox: <reason>``, so the CLI finds them in the
+log nbgrader returns (:func:`reasons_from_log`).
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.abc import MetaPathFinder
+
+HIDDEN = ("solutions",)
+
+
+class _Hide(MetaPathFinder):
+    def __init__(self, names):
+        self.names = tuple(names)
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] in self.names:
+            raise ModuleNotFoundError(f"No module named {fullname!r} (hidden while grading)", name=fullname)
+        return None
+
+
+def hide(names=HIDDEN) -> None:
+    for name in list(sys.modules):
+        if name.split(".")[0] in names:
+            del sys.modules[name]
+    sys.meta_path.insert(0, _Hide(names))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Grader side. jupyter_client and traitlets are already loaded in any IPython kernel, so importing this
+# module there (for ``hide``) stays cheap; nbgrader is imported only by :func:`sandboxed`.
+
+import functools  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import warnings  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+from jupyter_client.manager import AsyncKernelManager  # noqa: E402
+from traitlets import Bool, Dict, Integer, List, Unicode, default  # noqa: E402
+
+KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
+ENV_ALLOW_UNSANDBOXED = "AUTOGRADER_ALLOW_UNSANDBOXED"
+DIED = "KernelDied"  # the ename autograder.execute.ResilientExecute uses; the CLI looks for it
+LOG_PREFIX = "sandbox: "
+
+# Set inside the jail, after bwrap made the new user namespace, then exec the kernel. RLIMIT_NPROC must
+# not be set on bwrap itself: the kernel would then compare the grader user's process count in the parent
+# namespace against it.
+_RLIMIT_EXEC = (
+    "import json,os,resource as r,sys\n"
+    "for k,v in json.loads(sys.argv[1]).items():r.setrlimit(getattr(r,k),(v[0],v[1]))\n"
+    "os.execv(sys.argv[2],sys.argv[2:])"
+)
+
+
+class SandboxUnavailable(RuntimeError):
+    """bwrap is missing or cannot create namespaces here, and unsandboxed grading was not allowed."""
+
+
+def fmt_bytes(n: int) -> str:
+    for unit, size in (("GiB", GiB), ("MiB", MiB), ("KiB", KiB)):
+        if n >= size:
+            value = n / size
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{n} B"
+
+
+def fmt_seconds(s: float) -> str:
+    return f"{s:g} s"
+
+
+@functools.lru_cache(maxsize=None)
+def sandbox_status(bwrap: str = "bwrap") -> tuple[bool, str]:
+    """Whether bwrap can build the jail here: ``(True, path)`` or ``(False, why)``. Cached per path."""
+    path = shutil.which(bwrap)
+    if not path:
+        return False, (f"{bwrap} not found; install bubblewrap (Debian/Ubuntu: apt-get install -y "
+                       "bubblewrap)")
+    argv = [path, "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--die-with-parent",
+            "--new-session", "--ro-bind", "/", "/", "--proc", "/proc", "true"]
+    try:
+        res = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, f"{path} failed to run: {exc}"
+    if res.returncode != 0:
+        why = (res.stderr or res.stdout).strip().splitlines()[-1:] or [f"exit code {res.returncode}"]
+        return False, (f"{path} cannot create namespaces here ({why[0]}); allow unprivileged user "
+                       "namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04 "
+                       "kernel.apparmor_restrict_unprivileged_userns=0) or run in a container that permits them")
+    return True, path
+
+
+def require_sandbox(bwrap: str = "bwrap", allow_unsandboxed: bool | None = None) -> bool:
+    """For the CLI: ``True`` if grading will be sandboxed; raise :class:`SandboxUnavailable` if it cannot
+    be and it is not allowed; ``False`` (after a loud warning) if it cannot be but is allowed."""
+    ok, detail = sandbox_status(bwrap)
+    if ok:
+        return True
+    if allow_unsandboxed is None:
+        allow_unsandboxed = _env_allows_unsandboxed()
+    if not allow_unsandboxed:
+        raise SandboxUnavailable(f"refusing to grade without a sandbox: {detail}. Set "
+                                 f"{ENV_ALLOW_UNSANDBOXED}=1 to grade anyway (student code then runs as you).")
+    _warn_unsandboxed(logging.getLogger("autograder.sandbox"), detail)
+    return False
+
+
+def _env_allows_unsandboxed() -> bool:
+    return os.environ.get(ENV_ALLOW_UNSANDBOXED, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _warn_unsandboxed(log, detail: str) -> None:
+    banner = "!" * 78
+    msg = (f"\n{banner}\nGRADING WITHOUT A SANDBOX: {detail}.\nStudent code runs as this user, can read "
+           f"the gradebook and the reference, and can use the network.\n{banner}")
+    log.warning(msg)
+    warnings.warn("grading without a sandbox: " + detail, RuntimeWarning, stacklevel=3)
+
+
+# ----------------------------------------------------------------------------------------------- outcomes
+
+@dataclass(frozen=True)
+class Outcome:
+    """One thing that went wrong while a notebook ran, as the grader's summary row shows it."""
+
+    kind: str  # memory | cpu | wall | timeout | died | processes | output | stray | unsandboxed
+    message: str
+    cell: int | None = None  # 1-based position of the cell in the notebook
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _in_cell(cell: int | None) -> str:
+    return f" in cell {cell}" if cell else ""
+
+
+def death_outcome(exit_code: int | None, *, cell: int | None = None, wall_hit: bool = False,
+                  wall_time_limit: float = 0, cpu_time_limit: float = 0, memory_limit: int = 0,
+                  log_tail: str = "") -> Outcome:
+    """Map how the kernel process ended to a reason. ``exit_code`` is the jail's: bwrap returns the
+    kernel's exit status, or 128 + the signal number that killed it."""
+    if wall_hit:
+        return Outcome("wall", f"wall time limit {fmt_seconds(wall_time_limit)} per notebook exceeded"
+                               f"{_in_cell(cell)}", cell)
+    sig = exit_code - 128 if exit_code is not None and exit_code > 128 else (
+        -exit_code if exit_code is not None and exit_code < 0 else None)
+    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_time_limit and "SIGXCPU" in log_tail):
+        return Outcome("cpu", f"CPU time limit {fmt_seconds(cpu_time_limit)} exceeded{_in_cell(cell)}", cell)
+    if memory_limit and re.search(r"MemoryError|Cannot allocate memory|out of memory|bad_alloc", log_tail):
+        return Outcome("memory", f"memory limit {fmt_bytes(memory_limit)} exceeded{_in_cell(cell)}", cell)
+    if sig:
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = f"signal {sig}"
+        return Outcome("died", f"kernel died ({name}){_in_cell(cell)}", cell)
+    code = "unknown exit code" if exit_code is None else f"exit code {exit_code}"
+    return Outcome("died", f"kernel died ({code}){_in_cell(cell)}", cell)
+
+
+def cell_outcomes(cell, index: int, *, timeout: float | None = None, memory_limit: int = 0,
+                  max_processes: int = 0) -> list[Outcome]:
+    """Reasons visible in one executed cell's error outputs (the kernel survived)."""
+    n = index + 1
+    found = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") != "error":
+            continue
+        ename, evalue = out.get("ename", ""), str(out.get("evalue", ""))
+        if ename == "CellTimeoutError":
+            found.append(Outcome("timeout", f"timeout: cell {n} ran over {fmt_seconds(timeout or 0)}", n))
+        elif ename == "MemoryError" and memory_limit:
+            found.append(Outcome("memory", f"memory limit {fmt_bytes(memory_limit)} exceeded in cell {n}", n))
+        elif ename in ("BlockingIOError", "OSError") and "Resource temporarily unavailable" in evalue \
+                and max_processes:
+            found.append(Outcome("processes", f"process limit {max_processes} reached in cell {n}", n))
+    return found
+
+
+def reasons_from_log(log: str) -> list[str]:
+    """The reasons a sandboxed autograde logged (``sandbox: ...`` lines), in order, without repeats."""
+    seen: list[str] = []
+    for match in re.finditer(r"sandbox: (.+)", log or ""):
+        reason = match.group(1).strip()
+        if reason not in seen:
+            seen.append(reason)
+    return seen
+
+
+# ----------------------------------------------------------------------------------------- kernel manager
+
+def _package_files(package_dir: str) -> list[str]:
+    """The ``.py`` files of a package and of its sub-packages (folders with ``__init__.py``): what
+    ``import autograder.probe`` may need, and none of the course data that lives beside it."""
+    files = []
+    for root, dirs, names in os.walk(package_dir):
+        dirs[:] = sorted(d for d in dirs if os.path.exists(os.path.join(root, d, "__init__.py")))
+        files += [os.path.join(root, n) for n in sorted(names) if n.endswith(".py")]
+    return files
+
+
+def _pids_in_namespace(ns: str) -> list[tuple[int, int, str]]:
+    """(host pid, pid inside, state) of every process in pid namespace ``ns`` (a ``pid:[...]`` link)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.readlink(f"/proc/{entry}/ns/pid") != ns:
+                continue
+            with open(f"/proc/{entry}/status") as handle:
+                status = handle.read()
+        except OSError:
+            continue
+        state = re.search(r"^State:\s+(\S)", status, re.M)
+        nspid = re.search(r"^NSpid:\s+(.+)$", status, re.M)
+        inner = int(nspid.group(1).split()[-1]) if nspid else -1
+        found.append((int(entry), inner, state.group(1) if state else "?"))
+    return found
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """Start the kernel inside bubblewrap with resource limits (see the module docstring)."""
+
+    bwrap = Unicode("bwrap", help="bubblewrap executable").tag(config=True)
+    allow_unsandboxed = Bool(
+        help="Run kernels without the jail (warning loudly) when bwrap cannot build it, instead of refusing. "
+             f"Default: the environment variable {ENV_ALLOW_UNSANDBOXED}.").tag(config=True)
+    memory_limit = Integer(2 * GiB, help="address-space limit of every process in bytes (0: none)").tag(config=True)
+    cpu_time_limit = Integer(600, help="CPU seconds per process (0: none)").tag(config=True)
+    wall_time_limit = Integer(900, help="seconds a kernel may live, i.e. per notebook (0: none)").tag(config=True)
+    max_processes = Integer(64, help="processes and threads in the jail, the kernel's included (0: none)"
+                            ).tag(config=True)
+    file_size_limit = Integer(64 * MiB, help="largest file the kernel may write, bytes (0: none)").tag(config=True)
+    tmp_size = Integer(64 * MiB, help="size of the jail's /tmp (a tmpfs) in bytes").tag(config=True)
+    max_output_bytes = Integer(1 * MiB, help="output kept per cell; the rest is dropped with a note"
+                               ).tag(config=True)
+    copy_cwd = Bool(True, help="run in a throw-away copy of the notebook's folder (else bind it writable)"
+                    ).tag(config=True)
+    writable_paths = List(Unicode(), help="extra host paths bound writable at the same path").tag(config=True)
+    readable_paths = List(Unicode(), help="extra host paths bound read-only at the same path").tag(config=True)
+    packages = List(Unicode(), ["autograder"],
+                    help="installed packages whose .py files the kernel may import (read-only)").tag(config=True)
+    env_passthrough = List(Unicode(), ["NBGRADER_EXECUTION", "AUTOGRADER_CELL_TIMEOUT"],
+                           help="grader environment variables passed on when set").tag(config=True)
+    extra_env = Dict(help="extra environment variables for the kernel").tag(config=True)
+
+    @default("allow_unsandboxed")
+    def _allow_unsandboxed_default(self):
+        return _env_allows_unsandboxed()
+
+    # --- state
+    _sb_dir: str | None = None
+    _sb_timer: threading.Timer | None = None
+    _sb_wall_hit = False
+    _sb_sandboxed = False
+    _sb_ns: str | None = None
+    _sb_log = None
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.notes: list[Outcome] = []  # things noticed outside any cell (stray processes, unsandboxed)
+
+    # ---------------------------------------------------------------------------------------- helpers
+    @property
+    def sandboxed(self) -> bool:
+        return self._sb_sandboxed
+
+    def exit_code(self) -> int | None:
+        """The jail's exit status once the kernel is gone, else ``None``."""
+        process = getattr(self.provisioner, "process", None) if self.provisioner else None
+        return process.poll() if process is not None else None
+
+    def log_tail(self, size: int = 4000) -> str:
+        if not self._sb_dir:
+            return ""
+        try:
+            with open(os.path.join(self._sb_dir, "kernel.log"), "rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, handle.tell() - size))
+                return handle.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def death_outcome(self, cell: int | None = None) -> Outcome:
+        return death_outcome(self.exit_code(), cell=cell, wall_hit=self._sb_wall_hit,
+                             wall_time_limit=self.wall_time_limit, cpu_time_limit=self.cpu_time_limit,
+                             memory_limit=self.memory_limit, log_tail=self.log_tail())
+
+    def _rlimits(self, nproc: bool) -> dict[str, tuple[int, int]]:
+        limits = {"RLIMIT_CORE": (0, 0)}
+        if self.memory_limit:
+            limits["RLIMIT_AS"] = (self.memory_limit, self.memory_limit)
+        if self.cpu_time_limit:
+            limits["RLIMIT_CPU"] = (self.cpu_time_limit, self.cpu_time_limit + 5)
+        if self.file_size_limit:
+            limits["RLIMIT_FSIZE"] = (self.file_size_limit, self.file_size_limit)
+        if nproc and self.max_processes:
+            limits["RLIMIT_NPROC"] = (self.max_processes, self.max_processes)
+        return limits
+
+    def _env(self, kernel_python: str) -> dict[str, str]:
+        env = {
+            "PATH": os.pathsep.join([os.path.dirname(kernel_python), "/usr/local/bin", "/usr/bin", "/bin"]),
+            "HOME": "/tmp", "TMPDIR": "/tmp", "USER": "student", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib", "MPLBACKEND": "Agg",
+            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "NUMEXPR_NUM_THREADS": "1",
+        }
+        if not self._sb_sandboxed:
+            env["HOME"] = env["TMPDIR"] = os.path.join(self._sb_dir, "tmp")
+            env["IPYTHONDIR"] = os.path.join(env["HOME"], ".ipython")
+            env["MPLCONFIGDIR"] = os.path.join(env["HOME"], ".matplotlib")
+        for name in self.env_passthrough:
+            if name in os.environ:
+                env[name] = os.environ[name]
+        env.update(self.extra_env)
+        return env
+
+    def _system_binds(self, kernel_cmd: list[str]) -> list[str]:
+        args = ["--ro-bind", "/usr", "/usr"]
+        for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+            if os.path.islink(top):
+                args += ["--symlink", os.readlink(top), top]
+            elif os.path.isdir(top):
+                args += ["--ro-bind", top, top]
+        for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "mime.types"):
+            args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+        # The kernel's Python: the venv and the installation it was made from (and the real location of
+        # the interpreter if the kernel spec points somewhere else).
+        roots = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), os.path.abspath(sys.prefix)}
+        exe = kernel_cmd[0] if kernel_cmd and os.path.isabs(kernel_cmd[0]) else sys.executable
+        for path in (exe, os.path.realpath(exe)):
+            roots.add(os.path.dirname(os.path.dirname(path)))
+        for root in sorted(roots, key=len):
+            if root in ("/", "/usr") or root.startswith("/usr/"):
+                continue
+            args += ["--ro-bind", root, root]
+        return args
+
+    def _package_binds(self) -> list[str]:
+        import importlib.util
+
+        args = []
+        for name in self.packages:
+            spec = importlib.util.find_spec(name)
+            if spec is None or not spec.submodule_search_locations:
+                continue
+            for pkg_dir in spec.submodule_search_locations:
+                for path in _package_files(pkg_dir):
+                    args += ["--ro-bind", path, path]
+        return args
+
+    def _bwrap_argv(self, bwrap: str, kernel_cmd: list[str], cwd: str, work: str, run: str) -> list[str]:
+        argv = [bwrap, "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+                "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "sandbox",
+                "--uid", "1000", "--gid", "1000", "--proc", "/proc", "--dev", "/dev"]
+        argv += self._system_binds(kernel_cmd)
+        argv += ["--size", str(self.tmp_size), "--tmpfs", "/tmp"]
+        for path in self.readable_paths:
+            argv += ["--ro-bind", path, path]
+        argv += ["--bind", work, cwd]
+        argv += self._package_binds()
+        for path in self.writable_paths:
+            argv += ["--bind", path, path]
+        argv += ["--bind", run, run, "--remount-ro", "/", "--chdir", cwd]
+        python = os.path.realpath(sys.executable)
+        argv += ["--", python, "-S", "-c", _RLIMIT_EXEC, json.dumps(self._rlimits(nproc=True)), *kernel_cmd]
+        return argv
+
+    # ---------------------------------------------------------------------------------------- lifecycle
+    async def _async_pre_start_kernel(self, **kw):
+        ok, detail = sandbox_status(self.bwrap)
+        if not ok and not self.allow_unsandboxed:
+            raise SandboxUnavailable(
+                f"refusing to start a grading kernel without a sandbox: {detail}. To grade anyway, set "
+                f"{ENV_ALLOW_UNSANDBOXED}=1 or c.SandboxedKernelManager.allow_unsandboxed = True.")
+        self._sb_sandboxed = ok
+        self._sb_wall_hit = False
+        self._sb_ns = None
+        self._sb_dir = tempfile.mkdtemp(prefix="gdsb-")
+        os.makedirs(os.path.join(self._sb_dir, "tmp"))
+        run = os.path.join(self._sb_dir, "run")
+        os.mkdir(run, 0o700)
+        if ok:
+            self.transport = "ipc"
+            self.connection_file = os.path.join(run, "kernel.json")
+            self.ip = os.path.join(run, "k")
+        else:
+            _warn_unsandboxed(self.log, detail)
+            self.notes.append(Outcome("unsandboxed", f"graded WITHOUT a sandbox ({detail})"))
+        return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        cwd = os.path.abspath(kw.pop("cwd", None) or os.getcwd())
+        kw.pop("env", None)
+        env = self._env(kernel_cmd[0] if kernel_cmd else sys.executable)
+        self._sb_log = open(os.path.join(self._sb_dir, "kernel.log"), "wb")  # noqa: SIM115 - closed in cleanup
+        kw.update(stdout=self._sb_log, stderr=self._sb_log, stdin=subprocess.DEVNULL, env=env)
+        if self._sb_sandboxed:
+            work = cwd
+            if self.copy_cwd:
+                work = os.path.join(self._sb_dir, "work")
+                shutil.copytree(cwd, work, symlinks=True)
+            cmd = self._bwrap_argv(sandbox_status(self.bwrap)[1], kernel_cmd, cwd, work,
+                                   os.path.join(self._sb_dir, "run"))
+            kw.update(cwd=self._sb_dir, independent=True)  # no JPY_PARENT_PID: the jail's parent is its pid 1
+        else:
+            limits = self._rlimits(nproc=False)
+
+            def preexec():
+                import resource
+
+                for name, value in limits.items():
+                    resource.setrlimit(getattr(resource, name), value)
+
+            cmd = kernel_cmd
+            kw.update(cwd=cwd, preexec_fn=preexec)
+        self.log.debug("Sandboxed kernel: %s", cmd)
+        await super()._async_launch_kernel(cmd, **kw)
+        if self.wall_time_limit:
+            self._sb_timer = threading.Timer(self.wall_time_limit, self._on_wall_time)
+            self._sb_timer.daemon = True
+            self._sb_timer.start()
+
+    async def _async_interrupt_kernel(self):
+        # With --new-session the kernel is not in bwrap's process group, and a SIGINT to bwrap would kill
+        # the jail: ask the kernel over the control channel instead (ipykernel signals its own group).
+        if self._sb_sandboxed and self.has_kernel:
+            msg = self.session.msg("interrupt_request", content={})
+            self._connect_control_socket()
+            self.session.send(self._control_socket, msg)
+            return
+        await super()._async_interrupt_kernel()
+
+    interrupt_kernel = _async_interrupt_kernel
+
+    def _on_wall_time(self):
+        if self.exit_code() is not None:
+            return
+        self._sb_wall_hit = True
+        self.log.warning("wall time limit of %s s reached: killing the kernel", self.wall_time_limit)
+        self._kill_jail()
+
+    def _kill_jail(self):
+        process = getattr(self.provisioner, "process", None) if self.provisioner else None
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # bwrap leads its own session; the jail dies with it
+        except OSError:
+            try:
+                process.kill()
+            except OSError:
+                pass
+
+    def _namespace(self) -> str | None:
+        """The jail's pid namespace (``pid:[inode]``), found through bwrap's child."""
+        if self._sb_ns or not self._sb_sandboxed:
+            return self._sb_ns
+        process = getattr(self.provisioner, "process", None) if self.provisioner else None
+        if process is None:
+            return None
+        try:
+            with open(f"/proc/{process.pid}/task/{process.pid}/children") as handle:
+                children = handle.read().split()
+            for child in children:
+                ns = os.readlink(f"/proc/{child}/ns/pid")
+                if ns != os.readlink("/proc/self/ns/pid"):
+                    self._sb_ns = ns
+        except OSError:
+            return None
+        return self._sb_ns
+
+    def stray_processes(self) -> list[int]:
+        """Host pids of live processes in the jail other than its pid 1 and the kernel (pid 2)."""
+        ns = self._namespace()
+        if not ns:
+            return []
+        return [pid for pid, inner, state in _pids_in_namespace(ns) if inner > 2 and state not in "ZX"]
+
+    async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False):
+        if self._sb_sandboxed and self.exit_code() is None:
+            strays = self.stray_processes()
+            if strays:
+                self.notes.append(Outcome(
+                    "stray", f"{len(strays)} process{'es' if len(strays) > 1 else ''} still running after the "
+                             "last cell (detached or background); killed with the kernel"))
+        await super()._async_shutdown_kernel(now=now, restart=restart)
+
+    shutdown_kernel = _async_shutdown_kernel
+
+    async def _async_cleanup_resources(self, restart: bool = False):
+        try:
+            await super()._async_cleanup_resources(restart=restart)
+        finally:
+            if not restart:
+                if self._sb_timer is not None:
+                    self._sb_timer.cancel()
+                    self._sb_timer = None
+                self._kill_jail()
+                if self._sb_log is not None:
+                    self._sb_log.close()
+                    self._sb_log = None
+                if self._sb_dir:
+                    shutil.rmtree(self._sb_dir, ignore_errors=True)
+                    self._sb_dir = None
+
+    cleanup_resources = _async_cleanup_resources
+
+
+# ------------------------------------------------------------------------------------------ preprocessor
+
+def _output_size(msg: dict) -> int:
+    content = msg.get("content", {})
+    size = 200
+    if "text" in content:
+        size += len(content["text"])
+    for value in (content.get("data") or {}).values():
+        size += len(value) if isinstance(value, str) else len(json.dumps(value))
+    for line in content.get("traceback") or []:
+        size += len(line)
+    return size
+
+
+@functools.lru_cache(maxsize=None)
+def sandboxed(execute_class):
+    """A subclass of the nbgrader ``Execute`` preprocessor ``execute_class`` that runs kernels with
+    :class:`SandboxedKernelManager` (configure it as ``c.SandboxedKernelManager.*``), caps each cell's
+    output at ``max_output_bytes``, survives a dying kernel (the cell gets a ``KernelDied`` error, later
+    code cells a "not run" one, as ``autograder.execute.ResilientExecute`` does) and logs one
+    ``sandbox: <reason>`` line per :class:`Outcome`; ``resources["sandbox"]`` holds them too."""
+    from nbclient.exceptions import DeadKernelError
+    from nbformat.v4 import new_output
+
+    class Sandboxed(execute_class):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+            super().__init__(*args, **kwargs)
+
+        def create_kernel_manager(self):
+            km = super().create_kernel_manager()
+            self._sb_km = km
+            return km
+
+        def preprocess(self, nb, resources=None, km=None):
+            self._sb_km = km
+            self._sb_outcomes: list[Outcome] = []
+            self._sb_dead: int | None = None
+            self._sb_sizes: dict[int, int] = {}
+            self._sb_cut: set[int] = set()
+            try:
+                return super().preprocess(nb, resources, km)
+            finally:
+                for note in getattr(self._sb_km, "notes", []):
+                    self._sb_add(note)
+                if resources is not None:
+                    resources["sandbox"] = [str(o) for o in self._sb_outcomes]
+
+        def _sb_add(self, outcome: Outcome):
+            if all(str(o) != str(outcome) for o in self._sb_outcomes):
+                self._sb_outcomes.append(outcome)
+                self.log.warning("%s%s", LOG_PREFIX, outcome)
+
+        def _sb_limit(self, name: str, fallback=0):
+            return getattr(self._sb_km, name, fallback) if self._sb_km is not None else fallback
+
+        def _sb_died(self, cell, index, reason: Outcome | None = None):
+            self._sb_dead = index
+            reason = reason or (self._sb_km.death_outcome(index + 1) if hasattr(self._sb_km, "death_outcome")
+                                else Outcome("died", f"kernel died in cell {index + 1}", index + 1))
+            self._sb_add(reason)
+            evalue = f"the kernel died while running this cell: {reason}"
+            for out in cell.outputs:
+                if out.get("output_type") == "error" and out.get("ename") == DIED:
+                    out["evalue"] = evalue
+                    break
+            else:
+                cell.outputs.append(new_output("error", ename=DIED, evalue=evalue, traceback=[]))
+
+        def preprocess_cell(self, cell, resources, index):
+            if self._sb_dead is not None:
+                if cell.cell_type == "code":
+                    cell.outputs = [new_output("error", ename=DIED, traceback=[],
+                                               evalue=f"not run: the kernel died in cell {self._sb_dead + 1}")]
+                return cell, resources
+            try:
+                cell, resources = super().preprocess_cell(cell, resources, index)
+            except DeadKernelError:
+                self._sb_died(cell, index)
+                return cell, resources
+            if cell.cell_type != "code":
+                return cell, resources
+            km = self._sb_km
+            if km is not None and hasattr(km, "exit_code") and km.exit_code() is not None:
+                self._sb_died(cell, index)
+                return cell, resources
+            for outcome in cell_outcomes(cell, index, timeout=self._get_timeout(cell),
+                                         memory_limit=self._sb_limit("memory_limit"),
+                                         max_processes=self._sb_limit("max_processes")):
+                self._sb_add(outcome)
+            return cell, resources
+
+        def output(self, outs, msg, display_id, cell_index):
+            limit = self._sb_limit("max_output_bytes", 0)
+            if limit:
+                used = self._sb_sizes.get(cell_index, 0) + _output_size(msg)
+                self._sb_sizes[cell_index] = used
+                if used > limit:
+                    if cell_index not in self._sb_cut:
+                        self._sb_cut.add(cell_index)
+                        outs.append(new_output("stream", name="stderr", text=(
+                            f"\n[output truncated by the grader: this cell printed more than {fmt_bytes(limit)}]\n")))
+                        self._sb_add(Outcome("output", f"output of cell {cell_index + 1} truncated at "
+                                                       f"{fmt_bytes(limit)}", cell_index + 1))
+                    return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    Sandboxed.__name__ = Sandboxed.__qualname__ = f"Sandboxed{execute_class.__name__}"
+    Sandboxed.__module__ = __name__
+    return Sandboxed
+
+
+def __getattr__(name):  # ``from autograder.sandbox import SandboxedExecute`` without importing nbgrader eagerly
+    if name == "SandboxedExecute":
+        from nbgrader.preprocessors import Execute
+
+        return sandboxed(Execute)
+    raise AttributeError(name)

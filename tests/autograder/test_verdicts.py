@@ -1,0 +1,133 @@
+"""The trusted verdict: from probe records (as the kernel would display them) to nbgrader's score."""
+
+import json
+
+import numpy as np
+import pytest
+from nbformat.notebooknode import from_dict
+from nbgrader.utils import determine_grade
+
+import solutions
+from autograder.cases import by_grade_id, get_probe
+from autograder.probe import MIME, collect
+from autograder.verdicts import ENAME, TrustedVerdicts, judge, verdict_outputs
+
+
+def display(record):
+    return {"output_type": "display_data", "metadata": {}, "data": {MIME: record, "text/plain": "probe"}}
+
+
+def graded_cell(grade_id, outputs, points):
+    return from_dict({"cell_type": "code", "execution_count": 1, "source": "probe(...)", "id": grade_id,
+                      "outputs": outputs, "metadata": {"nbgrader": {
+                          "grade": True, "solution": False, "locked": True, "grade_id": grade_id,
+                          "points": points, "schema_version": 3, "task": False}}})
+
+
+def score(grade_id, outputs):
+    specs = by_grade_id("search")[grade_id]
+    points = sum(s.points for s in specs)
+    cell = graded_cell(grade_id, verdict_outputs(specs, outputs, points), points)
+    return determine_grade(cell)[0], cell
+
+
+def sum_cost(w, x, y):
+    return np.sum((np.asarray(w, float)[..., None] * x - y) ** 2, axis=-1)
+
+
+def test_reference_functions_pass_with_full_points():
+    for name, fn in [("search.cost", solutions.cost), ("search.grid_search", solutions.grid_search),
+                     ("search.coarse_to_fine", solutions.coarse_to_fine)]:
+        spec = get_probe(name)
+        got, cell = score(spec.grade_id, [display(collect(name, fn))])
+        assert got == spec.points and cell.outputs == []
+
+
+def test_a_wrong_function_fails_with_case_expected_got_and_mistake():
+    got, cell = score("cost_hidden", [display(collect("search.cost", sum_cost))])
+    assert got == 0
+    (out,) = cell.outputs
+    assert out.output_type == "error" and out.ename == ENAME
+    text = "\n".join(out.traceback)
+    assert "cost: 4 of 4 cases wrong." in text
+    assert "case 1: cost(1.0, x=[1, 2, 3], y=[2, 4, 6])" in text
+    assert "expected: 4.66667" in text and "got:      14" in text
+    assert "likely mistake: sum instead of mean (missing 1/N)" in text
+
+
+def test_partial_credit_by_case_is_an_execute_result_nbgrader_reads():
+    def scalar_only(w, x, y):  # right for a scalar w, not vectorized
+        return float(np.mean((float(np.ravel(w)[0]) * x - y) ** 2))
+
+    got, cell = score("cost_hidden", [display(collect("search.cost", scalar_only))])
+    assert got == 0.5  # 1 of 4 cases (2 points)
+    assert [o.output_type for o in cell.outputs] == ["stream", "execute_result"]
+    assert cell.outputs[0].text.startswith("Partial credit: 0.5 of 2 points (1 of 4 cases right).")
+
+
+def test_kernel_output_is_discarded_whatever_it_claims():
+    fake_pass = [{"output_type": "stream", "name": "stdout", "text": "All tests passed!\n"}]
+    got, cell = score("cost_hidden", fake_pass)
+    assert got == 0 and "the probe did not run" in "\n".join(cell.outputs[0].traceback)
+    # an execute_result claiming full points is ignored too
+    forged = [{"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": "2"}}]
+    assert score("cost_hidden", forged)[0] == 0
+
+
+def test_a_missing_probe_carries_the_cells_own_error():
+    err = {"output_type": "error", "ename": "NameError", "evalue": "name 'cost' is not defined", "traceback": []}
+    got, cell = score("cost_hidden", [err])
+    assert got == 0
+    assert "The cell stopped with NameError: name 'cost' is not defined." in "\n".join(cell.outputs[0].traceback)
+    assert "[missing]" in cell.outputs[0].evalue
+
+
+def test_forged_or_duplicated_records_fail_as_tampering():
+    record = collect("search.cost", solutions.cost)
+    got, cell = score("cost_hidden", [display(record), display(record)])
+    assert got == 0 and "[tampered]" in cell.outputs[0].evalue
+    short = dict(record, cases=record["cases"][:1])
+    assert score("cost_hidden", [display(short)])[0] == 0
+    made_up = dict(record, cases=[{"ok": True, "value": 0.0, "mutated": []}] * len(record["cases"]))
+    got, cell = score("cost_hidden", [display(made_up)])
+    assert got == 0  # made-up values are judged by value like any other
+    as_text = dict(display(record), data={MIME: json.dumps(record)})  # JSON as a string is read too
+    assert score("cost_hidden", [as_text])[0] == 2
+
+
+def test_a_mutated_input_fails_even_with_the_right_value():
+    def in_place(w, x, y):
+        out = solutions.cost(w, x, y)
+        x *= 1.5
+        return out
+
+    got, cell = score("cost_hidden", [display(collect("search.cost", in_place))])
+    assert got == 0
+    assert "correct value, but mutated an input: x" in "\n".join(cell.outputs[0].traceback)
+
+
+def test_an_unregistered_graded_cell_scores_zero():
+    (out,) = verdict_outputs([], [], 5)
+    assert out.ename == ENAME and "no probe registered" in out.evalue
+
+
+def test_preprocessor_only_touches_graded_code_cells():
+    record = collect("search.cost", sum_cost)
+    visible = from_dict({"cell_type": "code", "execution_count": 1, "source": "assert False", "id": "v",
+                         "outputs": [{"output_type": "error", "ename": "AssertionError", "evalue": "",
+                                      "traceback": []}],
+                         "metadata": {"nbgrader": {"grade": False, "solution": False, "locked": True,
+                                                   "grade_id": "cost_visible", "schema_version": 3}}})
+    nb = from_dict({"cells": [visible, graded_cell("cost_hidden", [display(record)], 2)], "metadata": {},
+                    "nbformat": 4, "nbformat_minor": 5})
+    nb, _ = TrustedVerdicts().preprocess(nb, {"nbgrader": {"assignment": "search"}})
+    assert nb.cells[0].outputs[0].ename == "AssertionError"
+    assert nb.cells[1].outputs[0].ename == ENAME
+
+
+@pytest.mark.parametrize("grade_id", sorted(by_grade_id("search")))
+def test_each_search_probe_has_cases_the_reference_accepts(grade_id):
+    for spec in by_grade_id("search")[grade_id]:
+        assert len(spec.cases()) >= 3
+        for case in spec.cases():
+            case.call(spec.resolve_reference())
