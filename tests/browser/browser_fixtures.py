@@ -1,0 +1,101 @@
+"""Fixtures for the browser tests (imported by them; not a conftest.py, see tests/book/book_build.py).
+
+Serve the built book on 127.0.0.1 and drive Debian's Chromium over it, with the network blocked."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
+from book_build import build_book  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+VIEWPORTS = {"phone": (390, 844), "laptop": (1280, 800)}
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_build():
+    book = build_book()
+    if book.returncode != 0 or not (book.html / "index.html").is_file():
+        pytest.fail("the book did not build; see tests/book/test_build.py")
+    return book
+
+
+@pytest.fixture(scope="session")
+def site(book_build):
+    """The base URL of the built book, served by a thread on 127.0.0.1."""
+    handler = functools.partial(_Quiet, directory=str(book_build.html))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@dataclass
+class Visit:
+    """A page opened with every request that leaves 127.0.0.1 aborted and recorded."""
+
+    page: object
+    external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def visit(browser, site):
+    contexts = []
+
+    def open_page(path: str, viewport: str = "laptop") -> Visit:
+        w, h = VIEWPORTS[viewport]
+        ctx = browser.new_context(viewport={"width": w, "height": h}, service_workers="block")
+        contexts.append(ctx)
+        page = ctx.new_page()
+        v = Visit(page)
+
+        def route(r):
+            if r.request.url.startswith(site):
+                r.continue_()
+            else:
+                v.external.append(r.request.url)
+                r.abort()
+
+        ctx.route("**/*", route)
+        page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: v.errors.append(f"pageerror: {e}"))
+        page.on("requestfailed",
+                lambda r: None if not r.url.startswith(site) else v.errors.append(f"failed: {r.url}"))
+        response = page.goto(site + path, wait_until="load")
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        return v
+
+    yield open_page
+    for ctx in contexts:
+        ctx.close()
