@@ -1,0 +1,180 @@
+"""End to end, with the real nbgrader pipeline: release → collect (an LMS zip) → grade → feedback → export,
+in a temporary course dir, on the sample submissions in autograder/examples/search/."""
+
+import copy
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import zipfile
+
+import nbformat
+import pytest
+
+from autograder import cli
+
+pytestmark = pytest.mark.e2e
+
+EXAMPLES = os.path.join(cli.HERE, "examples", "search")
+
+# student: (score, status, manual review)
+EXPECTED = {
+    "correct": (8, "ok", False),                 # the source notebook as submitted
+    "blank": (0, "ok", False),                   # the release, untouched
+    "tampering": (0, "tampered", True),          # the release + patched numpy, no asserts, forged probes
+    "sum-instead-of-mean": (6, "ok", False),
+    "sign-error": (5, "ok", False),
+    "off-by-one": (5, "ok", False),
+    "mutates-input": (7.5, "ok", False),         # 3 of 4 cost cases: partial credit
+    "raises": (6, "ok", False),
+    "infinite-loop": (5, "timeout", False),
+    "kernel-exit": (5, "kernel died", True),     # the cells before the death keep their points
+    "cells-tampered": (6, "tampered", True),     # deleted graded cell stays 0; the rest restored
+    "renamed": (0, "missing notebook", True),
+    "invalid-json": (0, "invalid notebook", True),
+}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    course_dir = str(root / "course")
+    old = os.environ.get("AUTOGRADER_CELL_TIMEOUT")
+    os.environ["AUTOGRADER_CELL_TIMEOUT"] = "8"
+    lms = root / "lms-download.zip"
+    with zipfile.ZipFile(lms, "w") as archive:
+        for name in sorted(os.listdir(EXAMPLES)):
+            archive.write(os.path.join(EXAMPLES, name), name)
+        archive.writestr("search.ipynb", "{}")  # no student id in the name: reported, not guessed
+    assert cli.main(["--course-dir", course_dir, "release"]) == 0
+    collected = cli.collect(course_dir, str(lms), None)
+    report = str(root / "report.json")
+    assert cli.main(["--course-dir", course_dir, "grade", "search", "--no-progress", "--report", report]) == 0
+    rows = {row["student"]: row for row in json.load(open(report))}
+    yield {"dir": course_dir, "collected": collected, "rows": rows}
+    if old is None:
+        del os.environ["AUTOGRADER_CELL_TIMEOUT"]
+    else:
+        os.environ["AUTOGRADER_CELL_TIMEOUT"] = old
+
+
+def verdicts(course, student):
+    path = os.path.join(course["dir"], "autograded", student, "search", "search.ipynb")
+    nb = nbformat.read(path, as_version=4)
+    text = []
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            for out in cell.outputs:
+                text += out.get("traceback", []) + [out.get("text", "")]
+    return "\n".join(text)
+
+
+def test_release_has_no_solutions_and_zips(course):
+    folder = os.path.join(course["dir"], "release", "search")
+    text = open(os.path.join(folder, "search.ipynb")).read()
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "solutions" not in text
+    assert "raise NotImplementedError()" in text
+    with zipfile.ZipFile(os.path.join(course["dir"], "release", "search.zip")) as archive:
+        assert archive.namelist() == ["search/search.ipynb"]
+
+
+def test_released_notebook_runs_with_only_numpy(course, tmp_path):
+    """The release, answered, runs in an isolated Python whose path holds numpy and nothing else."""
+    release = nbformat.read(os.path.join(course["dir"], "release", "search", "search.ipynb"), as_version=4)
+    source = nbformat.read(os.path.join(cli.SOURCE, "search", "search.ipynb"), as_version=4)
+    answers = {c.metadata.nbgrader["grade_id"]: c.source for c in source.cells if c.metadata.nbgrader["solution"]}
+    code = "\n\n".join(answers.get(c.metadata.nbgrader["grade_id"], c.source)
+                       for c in release.cells if c.cell_type == "code")
+    site = sysconfig.get_paths()["purelib"]
+    only_numpy = tmp_path / "path"
+    only_numpy.mkdir()
+    for name in os.listdir(site):
+        if name == "numpy" or name.startswith("numpy.libs") or name.startswith("numpy-"):
+            os.symlink(os.path.join(site, name), only_numpy / name)
+    script = tmp_path / "release.py"
+    script.write_text(f"import sys\nsys.path.insert(0, {str(only_numpy)!r})\n"
+                      "for hidden in ('solutions', 'autograder', 'IPython'):\n"
+                      "    try:\n        __import__(hidden)\n"
+                      "    except ImportError:\n        pass\n"
+                      "    else:\n        raise SystemExit(hidden + ' is importable')\n" + code)
+    proc = subprocess.run([sys.executable, "-I", "-S", str(script)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert proc.stdout.split() == ["cost:", "visible", "tests", "passed", "grid_search:", "visible", "tests",
+                                   "passed", "coarse_to_fine:", "visible", "tests", "passed"]
+
+
+def test_collect_reports_names_it_cannot_read(course):
+    collected = course["collected"]
+    assert [os.path.basename(p) for p in collected["unrecognized"]] == ["search.ipynb"]
+    assert collected["renamed"] == ["search-Copy1.ipynb"]
+    assert sorted(collected["students"]) == sorted(EXPECTED)
+
+
+def test_every_submission_gets_its_exact_score_and_status(course):
+    rows = course["rows"]
+    assert set(rows) == set(EXPECTED)
+    got = {s: (rows[s]["score"], rows[s]["status"], rows[s]["manual_review"]) for s in rows}
+    assert got == EXPECTED
+    for student, row in rows.items():
+        assert row["max_score"] == 8 or row["status"] in ("invalid notebook", "missing notebook"), student
+
+
+def test_diagnostics_name_the_mistakes(course):
+    assert verdicts(course, "correct").strip() == ""
+    assert "likely mistake: sum instead of mean (missing 1/N)" in verdicts(course, "sum-instead-of-mean")
+    assert "likely mistake: sign error (maximizes)" in verdicts(course, "sign-error")
+    assert "likely mistake: off by one in levels" in verdicts(course, "off-by-one")
+    mutated = verdicts(course, "mutates-input")
+    assert "Partial credit: 1.5 of 2 points (3 of 4 cases right)." in mutated
+    assert "correct value, but mutated an input: y" in mutated
+    assert "raised NameError: name 'N' is not defined" in verdicts(course, "raises")
+    loop = verdicts(course, "infinite-loop")
+    assert "timeout: the call took longer than 2 s" in loop and "skipped after an earlier case timed out" in loop
+    assert "The cell stopped with KernelDied" in verdicts(course, "kernel-exit")
+    tampering = verdicts(course, "tampering")
+    assert tampering.count("probe records in one cell") == 3
+    blank = verdicts(course, "blank")
+    assert blank.count("raised NotImplementedError") == 9  # 3 cases shown per probe
+    assert "... and 1 more" in blank
+
+
+def test_summary_notes(course):
+    rows = course["rows"]
+    assert "found search-Copy1.ipynb" in rows["renamed"]["notes"][0]
+    assert "NotJSONError" in rows["invalid-json"]["notes"][0]
+    notes = " ".join(rows["cells-tampered"]["notes"])
+    for text in ("locked cell cost_visible edited", "locked cell cost_hidden deleted",
+                 "locked cell grid_search_visible duplicated",
+                 "locked cell coarse_to_fine_hidden changed from code to markdown"):
+        assert text in notes
+    assert rows["infinite-loop"]["timeout"] and not rows["correct"]["timeout"]
+    assert rows["correct"]["tests"] == {"cost_hidden": 2, "grid_search_hidden": 3, "coarse_to_fine_hidden": 3}
+
+
+def test_feedback_and_export(course):
+    assert cli.main(["--course-dir", course["dir"], "feedback", "search"]) == 0
+    page = open(os.path.join(course["dir"], "feedback", "sum-instead-of-mean", "search", "search.html")).read()
+    assert "sum instead of mean" in page and "expected: 4.66667" in page
+    assert cli.main(["--course-dir", course["dir"], "export"]) == 0
+    with open(os.path.join(course["dir"], "export", "grades.csv")) as handle:
+        scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(handle)}
+    assert scores == {s: float(v[0]) for s, v in EXPECTED.items() if s in scores}
+    assert {"correct", "blank", "tampering", "sum-instead-of-mean"} <= set(scores)
+    png = os.path.join(course["dir"], "export", "search.png")
+    assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    rates = cli.pass_rates(course["dir"])["search"]["pass_rates"]
+    assert set(rates) == {"cost_hidden", "grid_search_hidden", "coarse_to_fine_hidden"}
+    assert all(0 < r < 1 for r in rates.values())
+
+
+def test_wrong_inputs_get_clear_messages(course, tmp_path, capsys):
+    assert cli.main(["--course-dir", course["dir"], "grade", "nope"]) == 2
+    assert "no assignment 'nope'" in capsys.readouterr().err
+    assert cli.main(["--course-dir", course["dir"], "collect", str(tmp_path / "missing")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    assert cli.main(["--course-dir", course["dir"], "grade", "search", "--student", "ghost"]) == 2
+    assert "no submission of search for: ghost" in capsys.readouterr().err
