@@ -171,3 +171,46 @@ def test_docstring_example_runs():
     demo.controls["w"].value = 2.0
     assert list(ns["dot"].get_xdata()) == [2.0]
     assert ns["label"].get_text().startswith("ω = 2.00")
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    from io import BytesIO
+
+    from PIL import Image
+
+    return np.asarray(Image.open(BytesIO(png)).convert("RGBA")).astype(int)
+
+
+def test_blitting_matches_a_full_draw():
+    """With animated artists the live view blits them over a cached background; same picture as savefig."""
+    from io import BytesIO
+
+    ws = np.linspace(0, 4, 41)
+    fig, ax = figure()
+    ax.plot(ws, solutions.cost(ws, X, Y))
+    (dot,) = ax.plot([], [], "o", color="C3", animated=True)
+    title = ax.set_title(" ", animated=True)
+
+    def update(w):
+        dot.set_data([w], [solutions.cost(w, X, Y)])
+        title.set_text(f"w = {w:.2f}")
+
+    demo = Demo(fig, update, {"w": slider(0.0, 4.0, 0.1, value=1.0)})
+    assert demo._animated_artists() == [dot, title] or set(demo._animated_artists()) == {dot, title}
+    first = _pixels(demo.render_png())
+    demo.controls["w"].value = 3.0
+    live = _pixels(demo.widget.children[-1].value)
+    assert demo._background is not None  # the cached background was used
+    full = BytesIO()
+    fig.savefig(full, format="png", dpi=fig.dpi)  # a full draw, animated artists included
+    full = _pixels(full.getvalue())
+    assert live.shape == full.shape
+    assert np.abs(live - full).max() <= 2  # same picture (up to rounding)
+    assert np.abs(live - first).max() > 100  # and the dot and title really moved
+    # the static animation draws the animated artists too: its frames differ from each other
+    import base64
+
+    # (matplotlib splits the base64 text into JS string lines ending in a backslash)
+    frames = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=\\\s]+)", demo.to_html())
+    a, b = (_pixels(base64.b64decode(re.sub(r"[\\\s]", "", f))) for f in (frames[0], frames[-1]))
+    assert np.abs(a - b).max() > 100
