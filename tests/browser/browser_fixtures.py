@@ -31,7 +31,9 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def book_build():
     book = build_book()
-    if book.returncode != 0 or not (book.html / "index.html").is_file():
+    # Build warnings fail tests/book/test_build.py; the pages are still written (--keep-going),
+    # and the browser tests check them on their own.
+    if not (book.html / "index.html").is_file():
         pytest.fail("the book did not build; see tests/book/test_build.py")
     return book
 
