@@ -73,3 +73,27 @@ def test_site_within_budget(book):
     assert total <= 40 * 2**20, f"site is {total / 2**20:.1f} MB (budget 40 MB)"
     big = [(p.name, p.stat().st_size) for p in book.html.rglob("*.html") if p.stat().st_size > 5 * 2**20]
     assert not big, f"pages over 5 MB: {big}"
+
+
+def test_every_widget_output_has_a_static_fallback(book):
+    """In the executed notebooks, each widget view travels with text/html (what the HTML shows)."""
+    import json
+
+    executed = book.html.parent / "jupyter_execute"
+    seen, bare = 0, []
+    for docname in book.docnames:
+        path = executed / f"{docname}.ipynb"
+        if not path.is_file():
+            continue
+        nb = json.loads(path.read_text())
+        for i, cell in enumerate(nb["cells"]):
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                if "application/vnd.jupyter.widget-view+json" in data:
+                    seen += 1
+                    if "text/html" not in data:
+                        bare.append(f"{docname} cell {i}")
+    assert not bare, f"widget outputs without a text/html fallback: {bare}"
+    assert seen >= 1, "the intro's demo should have produced a widget view in the executed notebook"
+    intro = book.page("book/intro").read_text()
+    assert 'class="animation"' in intro and "gdh-demo-static" in intro
