@@ -19,7 +19,7 @@ kernel as ``bwrap ... -- python -c <set rlimits; exec> python -m ipykernel_launc
   Python installation and the venv read-only, the ``autograder`` package's ``.py`` files read-only at
   their own paths (``autograder.probe`` imports; ``autograder/source``, ``examples`` and any course state
   next to them are not there), a size-capped ``/tmp``, and the notebook's folder as a *copy* at the same
-  path, writable and thrown away afterwards. Nothing else: not the course directory (gradebook,
+  path (under ``/home/student`` if it is in ``/tmp``), writable and thrown away afterwards. Nothing else: not the course directory (gradebook,
   ``source/``, ``release/``, other submissions, ``feedback/``), not ``solutions/`` (so ``import
   solutions`` fails although the package is installed editable), not ``/root``, ``/home``, ``/work``;
 * limits: address space (``memory_limit``, default 2 GiB), CPU seconds, file size and process count as
@@ -93,11 +93,44 @@ LOG_PREFIX = "sandbox: "
 # Set inside the jail, after bwrap made the new user namespace, then exec the kernel. RLIMIT_NPROC must
 # not be set on bwrap itself: the kernel would then compare the grader user's process count in the parent
 # namespace against it.
-_RLIMIT_EXEC = (
+_JAIL_EXEC = (
     "import json,os,resource as r,sys\n"
-    "for k,v in json.loads(sys.argv[1]).items():r.setrlimit(getattr(r,k),(v[0],v[1]))\n"
+    "c=json.loads(sys.argv[1])\n"
+    "for k,v in c['limits'].items():r.setrlimit(getattr(r,k),(v[0],v[1]))\n"
+    "if c.get('uid') is not None:os.setgroups([]);os.setgid(c['gid']);os.setuid(c['uid'])\n"
     "os.execv(sys.argv[2],sys.argv[2:])"
 )
+JAIL_UID = 1000  # the student's uid inside the jail
+
+
+def _new_userns(outer_uid: int) -> int:
+    """For a grader running as root: a user namespace mapping jail uid 0 to root (so bwrap can bind the
+    Python installation wherever it is) and :data:`JAIL_UID` to ``outer_uid``, an unprivileged host uid
+    that the kernel then runs as. Root is exempt from ``RLIMIT_NPROC`` even inside a user namespace, so
+    the process limit only holds for a non-root uid. Returns an open ``/proc/<pid>/ns/user`` descriptor."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def unshare():
+        if libc.unshare(0x10000000) != 0:  # CLONE_NEWUSER
+            raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWUSER) failed")
+        try:  # no nested user namespaces below this one (best effort)
+            with open("/proc/sys/user/max_user_namespaces", "w") as handle:
+                handle.write("0")
+        except OSError:
+            pass
+
+    holder = subprocess.Popen(["sleep", "60"], preexec_fn=unshare, stdin=subprocess.DEVNULL,  # noqa: PLW1509
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for name in ("uid_map", "gid_map"):
+            with open(f"/proc/{holder.pid}/{name}", "w") as handle:
+                handle.write(f"0 0 1\n{JAIL_UID} {outer_uid} 1\n")
+        return os.open(f"/proc/{holder.pid}/ns/user", os.O_RDONLY | os.O_CLOEXEC)
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 class SandboxUnavailable(RuntimeError):
@@ -225,6 +258,10 @@ def cell_outcomes(cell, index: int, *, timeout: float | None = None, memory_limi
     return found
 
 
+def errors_in(cell) -> bool:
+    return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+
+
 def reasons_from_log(log: str) -> list[str]:
     """The reasons a sandboxed autograde logged (``sandbox: ...`` lines), in order, without repeats."""
     seen: list[str] = []
@@ -289,6 +326,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     readable_paths = List(Unicode(), help="extra host paths bound read-only at the same path").tag(config=True)
     packages = List(Unicode(), ["autograder"],
                     help="installed packages whose .py files the kernel may import (read-only)").tag(config=True)
+    jail_host_uid = Integer(100000, help="unprivileged host uid the kernel runs as when the grader is root "
+                            "(it owns the throw-away copy; no host file should belong to it)").tag(config=True)
     env_passthrough = List(Unicode(), ["NBGRADER_EXECUTION", "AUTOGRADER_CELL_TIMEOUT"],
                            help="grader environment variables passed on when set").tag(config=True)
     extra_env = Dict(help="extra environment variables for the kernel").tag(config=True)
@@ -354,7 +393,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
             "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib", "MPLBACKEND": "Agg",
             "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-            "NUMEXPR_NUM_THREADS": "1",
+            "NUMEXPR_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2",
         }
         if not self._sb_sandboxed:
             env["HOME"] = env["TMPDIR"] = os.path.join(self._sb_dir, "tmp")
@@ -375,46 +414,73 @@ class SandboxedKernelManager(AsyncKernelManager):
                 args += ["--ro-bind", top, top]
         for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "mime.types"):
             args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-        # The kernel's Python: the venv and the installation it was made from (and the real location of
-        # the interpreter if the kernel spec points somewhere else).
+        return args
+
+    @staticmethod
+    def _python_roots(kernel_cmd: list[str]) -> list[str]:
+        """The kernel's Python: the venv and the installation it was made from (and the real location of
+        the interpreter if the kernel spec points somewhere else)."""
         roots = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), os.path.abspath(sys.prefix)}
         exe = kernel_cmd[0] if kernel_cmd and os.path.isabs(kernel_cmd[0]) else sys.executable
         for path in (exe, os.path.realpath(exe)):
             roots.add(os.path.dirname(os.path.dirname(path)))
-        for root in sorted(roots, key=len):
-            if root in ("/", "/usr") or root.startswith("/usr/"):
-                continue
-            args += ["--ro-bind", root, root]
-        return args
+        return [root for root in sorted(roots, key=len) if root not in ("/", "/usr") and not root.startswith("/usr/")]
 
-    def _package_binds(self) -> list[str]:
+    def _package_files(self) -> list[str]:
         import importlib.util
 
-        args = []
+        files = []
         for name in self.packages:
             spec = importlib.util.find_spec(name)
             if spec is None or not spec.submodule_search_locations:
                 continue
             for pkg_dir in spec.submodule_search_locations:
-                for path in _package_files(pkg_dir):
-                    args += ["--ro-bind", path, path]
-        return args
+                files += _package_files(pkg_dir)
+        return files
 
-    def _bwrap_argv(self, bwrap: str, kernel_cmd: list[str], cwd: str, work: str, run: str) -> list[str]:
-        argv = [bwrap, "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-                "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "sandbox",
-                "--uid", "1000", "--gid", "1000", "--proc", "/proc", "--dev", "/dev"]
+    @staticmethod
+    def jail_path(cwd: str) -> str:
+        """Where the notebook's folder appears in the jail: its own path, except under ``/tmp`` (the jail's
+        private tmpfs, whose folders student code could write), where it is ``/home/student/<name>``."""
+        if cwd == "/tmp" or cwd.startswith("/tmp/"):
+            return os.path.join("/home/student", os.path.basename(cwd.rstrip("/")) or "work")
+        return cwd
+
+    def _bwrap_argv(self, bwrap: str, kernel_cmd: list[str], cwd: str, work: str, run: str,
+                    userns_fd: int | None) -> list[str]:
+        argv = [bwrap]
+        if userns_fd is None:  # an unprivileged grader: bwrap maps the jail's uid to the grader's
+            argv += ["--unshare-user", "--disable-userns", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID)]
+            switch = {}
+        else:  # a root grader: our own user namespace, and the wrapper drops to JAIL_UID before the kernel
+            argv += ["--userns", str(userns_fd), "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+            switch = {"uid": JAIL_UID, "gid": JAIL_UID}
+        argv += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+                 "--die-with-parent", "--new-session", "--hostname", "sandbox", "--proc", "/proc", "--dev", "/dev"]
         argv += self._system_binds(kernel_cmd)
-        argv += ["--size", str(self.tmp_size), "--tmpfs", "/tmp"]
-        for path in self.readable_paths:
-            argv += ["--ro-bind", path, path]
-        argv += ["--bind", work, cwd]
-        argv += self._package_binds()
-        for path in self.writable_paths:
-            argv += ["--bind", path, path]
-        argv += ["--bind", run, run, "--remount-ro", "/", "--chdir", cwd]
+        argv += ["--perms", "1777", "--size", str(self.tmp_size), "--tmpfs", "/tmp"]
+        jail_cwd = self.jail_path(cwd)
+        binds = [("--ro-bind", path, path) for path in self._python_roots(kernel_cmd) + self.readable_paths]
+        binds += [("--bind", work, jail_cwd)]
+        binds += [("--ro-bind", path, path) for path in self._package_files()]
+        binds += [("--bind", path, path) for path in self.writable_paths]
+        binds += [("--bind", run, run)]
+        made = {"/", "/tmp", "/usr", "/proc", "/dev", "/etc"}
+        for op, src, dest in binds:
+            # bwrap would make the missing folders on the way 0700 (root's, when the grader is root):
+            # make them 0755 so the jail's uid can walk to what is bound below them.
+            parts = dest.strip("/").split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                folder = "/" + "/".join(parts[:i])
+                if folder not in made:
+                    made.add(folder)
+                    argv += ["--perms", "0755", "--dir", folder]
+            argv += [op, src, dest]
+            made.add(dest)
+        argv += ["--remount-ro", "/", "--chdir", jail_cwd]
         python = os.path.realpath(sys.executable)
-        argv += ["--", python, "-S", "-c", _RLIMIT_EXEC, json.dumps(self._rlimits(nproc=True)), *kernel_cmd]
+        setup = {"limits": self._rlimits(nproc=True), **switch}
+        argv += ["--", python, "-S", "-c", _JAIL_EXEC, json.dumps(setup), *kernel_cmd]
         return argv
 
     # ---------------------------------------------------------------------------------------- lifecycle
@@ -447,13 +513,29 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._sb_log = open(os.path.join(self._sb_dir, "kernel.log"), "wb")  # noqa: SIM115 - closed in cleanup
         kw.update(stdout=self._sb_log, stderr=self._sb_log, stdin=subprocess.DEVNULL, env=env)
         if self._sb_sandboxed:
-            work = cwd
+            work, run = cwd, os.path.join(self._sb_dir, "run")
             if self.copy_cwd:
                 work = os.path.join(self._sb_dir, "work")
                 shutil.copytree(cwd, work, symlinks=True)
-            cmd = self._bwrap_argv(sandbox_status(self.bwrap)[1], kernel_cmd, cwd, work,
-                                   os.path.join(self._sb_dir, "run"))
+            userns_fd = None
+            if os.geteuid() == 0:
+                userns_fd = _new_userns(self.jail_host_uid)
+                kw["pass_fds"] = (userns_fd,)
+                owned = [run, self.connection_file] + ([work] if self.copy_cwd else [])
+                for top in owned:
+                    for root, dirs, files in os.walk(top) if os.path.isdir(top) else [(top, [], [])]:
+                        for path in [root] + [os.path.join(root, n) for n in dirs + files]:
+                            os.lchown(path, self.jail_host_uid, self.jail_host_uid)
+            cmd = self._bwrap_argv(sandbox_status(self.bwrap)[1], kernel_cmd, cwd, work, run, userns_fd)
             kw.update(cwd=self._sb_dir, independent=True)  # no JPY_PARENT_PID: the jail's parent is its pid 1
+            try:
+                self.log.debug("Sandboxed kernel: %s", cmd)
+                await super()._async_launch_kernel(cmd, **kw)
+            finally:
+                if userns_fd is not None:
+                    os.close(userns_fd)
+            self._start_wall_timer()
+            return
         else:
             limits = self._rlimits(nproc=False)
 
@@ -465,8 +547,10 @@ class SandboxedKernelManager(AsyncKernelManager):
 
             cmd = kernel_cmd
             kw.update(cwd=cwd, preexec_fn=preexec)
-        self.log.debug("Sandboxed kernel: %s", cmd)
         await super()._async_launch_kernel(cmd, **kw)
+        self._start_wall_timer()
+
+    def _start_wall_timer(self):
         if self.wall_time_limit:
             self._sb_timer = threading.Timer(self.wall_time_limit, self._on_wall_time)
             self._sb_timer.daemon = True
@@ -520,6 +604,22 @@ class SandboxedKernelManager(AsyncKernelManager):
         except OSError:
             return None
         return self._sb_ns
+
+    def jail_tasks(self) -> int:
+        """Processes and threads now in the jail (what ``RLIMIT_NPROC`` counts), bwrap's pid 1 excluded."""
+        ns = self._namespace()
+        if not ns:
+            return 0
+        total = 0
+        for pid, inner, state in _pids_in_namespace(ns):
+            if inner == 1 or state in "ZX":
+                continue
+            try:
+                with open(f"/proc/{pid}/status") as handle:
+                    total += int(re.search(r"^Threads:\s+(\d+)", handle.read(), re.M).group(1))
+            except (OSError, AttributeError):
+                total += 1
+        return total
 
     def stray_processes(self) -> list[int]:
         """Host pids of live processes in the jail other than its pid 1 and the kernel (pid 2)."""
@@ -579,7 +679,7 @@ def sandboxed(execute_class):
     output at ``max_output_bytes``, survives a dying kernel (the cell gets a ``KernelDied`` error, later
     code cells a "not run" one, as ``autograder.execute.ResilientExecute`` does) and logs one
     ``sandbox: <reason>`` line per :class:`Outcome`; ``resources["sandbox"]`` holds them too."""
-    from nbclient.exceptions import DeadKernelError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from nbformat.v4 import new_output
 
     class Sandboxed(execute_class):
@@ -638,15 +738,26 @@ def sandboxed(execute_class):
             except DeadKernelError:
                 self._sb_died(cell, index)
                 return cell, resources
+            except CellTimeoutError as exc:
+                # nbgrader raises this when the reply came but the output stream did not finish (e.g. the
+                # forks of a fork bomb scribbling on the kernel's sockets): keep grading, as for a timeout.
+                first = str(exc).splitlines()[0] if str(exc) else "timeout"
+                cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue=first, traceback=[]))
+                self._sb_add(Outcome("timeout", f"timeout: cell {index + 1} did not finish its output "
+                                                f"within {fmt_seconds(self.iopub_timeout)}", index + 1))
             if cell.cell_type != "code":
                 return cell, resources
             km = self._sb_km
             if km is not None and hasattr(km, "exit_code") and km.exit_code() is not None:
                 self._sb_died(cell, index)
                 return cell, resources
-            for outcome in cell_outcomes(cell, index, timeout=self._get_timeout(cell),
-                                         memory_limit=self._sb_limit("memory_limit"),
-                                         max_processes=self._sb_limit("max_processes")):
+            limit = self._sb_limit("max_processes")
+            found = cell_outcomes(cell, index, timeout=self._get_timeout(cell),
+                                  memory_limit=self._sb_limit("memory_limit"), max_processes=limit)
+            if limit and errors_in(cell) and hasattr(km, "jail_tasks") and km.jail_tasks() >= limit - 1:
+                found.insert(0, Outcome("processes", f"process limit {limit} reached in cell {index + 1}",
+                                        index + 1))
+            for outcome in found:
                 self._sb_add(outcome)
             return cell, resources
 

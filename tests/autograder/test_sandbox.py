@@ -1,0 +1,276 @@
+"""The grading sandbox (autograder/sandbox.py), with real kernels in bubblewrap.
+
+Each test runs a notebook of the hostile corpus (``hostile/*.ipynb``, rebuilt by ``hostile/make_corpus.py``)
+through nbgrader's ``Execute`` made sandboxed, from the working copy of a throw-away course directory that
+holds a gradebook, sources, another student's submission and feedback, all planted with secrets. The course
+directory must be byte-for-byte the same afterwards. Limits are small so the file stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from traitlets.config import Config
+
+from autograder import sandbox
+from autograder.sandbox import (ENV_ALLOW_UNSANDBOXED, SandboxedExecute, SandboxUnavailable, death_outcome,
+                                reasons_from_log, require_sandbox)
+
+HOSTILE = Path(__file__).parent / "hostile"
+REPO = Path(__file__).resolve().parents[2]
+MiB = 1 << 20
+LIMITS = {"memory_limit": 512 * MiB, "cpu_time_limit": 20, "wall_time_limit": 60, "max_processes": 32,
+          "max_output_bytes": 1 * MiB}
+# What the kernel may see of the environment: the sandbox's allowlist plus what ipykernel sets itself.
+ALLOWED_ENV = {"PATH", "HOME", "TMPDIR", "USER", "LANG", "LC_ALL", "PYTHONDONTWRITEBYTECODE", "PYTHONNOUSERSITE",
+               "PYDEVD_DISABLE_FILE_VALIDATION", "IPYTHONDIR", "MPLCONFIGDIR", "MPLBACKEND", "OMP_NUM_THREADS",
+               "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS", "MALLOC_ARENA_MAX",
+               "NBGRADER_EXECUTION", "AUTOGRADER_CELL_TIMEOUT", "PWD",
+               # set by ipykernel inside the kernel
+               "CLICOLOR", "CLICOLOR_FORCE", "FORCE_COLOR", "GIT_PAGER", "PAGER", "TERM", "PYDEVD_USE_FRAME_EVAL"}
+
+
+def make_course(root: Path, name: str) -> tuple[Path, Path]:
+    """A course directory with planted secrets, and alice's working copy of notebook ``name`` in it."""
+    course = root / "course"
+    for rel, text in {"gradebook.db": "SQLite format 3\0SECRET-GRADEBOOK",
+                      f"source/{name}/{name}.ipynb": "SECRET-SOURCE",
+                      f"release/{name}/{name}.ipynb": "released",
+                      f"submitted/bob/{name}/{name}.ipynb": "SECRET-BOB",
+                      f"feedback/bob/{name}/{name}.html": "SECRET-FEEDBACK"}.items():
+        path = course / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    work = course / "autograded" / "alice" / name
+    work.mkdir(parents=True)
+    shutil.copy(HOSTILE / f"{name}.ipynb", work / f"{name}.ipynb")
+    return course, work
+
+
+def digest(root: Path) -> dict[str, str]:
+    """Every entry under ``root``: file contents hash, symlink target, or 'dir', with its mode."""
+    seen = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            if os.path.islink(path):
+                what = "link:" + os.readlink(path)
+            elif os.path.isdir(path):
+                what = "dir"
+            else:
+                with open(path, "rb") as handle:
+                    what = hashlib.sha256(handle.read()).hexdigest()
+            seen[os.path.relpath(path, root)] = f"{what} {oct(st.st_mode)}"
+    return seen
+
+
+def executor(timeout: int = 20, **limits):
+    config = Config()
+    for key, value in {**LIMITS, **limits}.items():
+        setattr(config.SandboxedKernelManager, key, value)
+    return SandboxedExecute(config=config, timeout=timeout)
+
+
+def run(ep, work: Path, name: str):
+    nb = nbformat.read(work / f"{name}.ipynb", as_version=4)
+    resources = {"metadata": {"path": str(work)}}
+    ep.preprocess(nb, resources)
+    return nb, resources["sandbox"]
+
+
+def text(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+
+
+def errors(cell) -> list[tuple[str, str]]:
+    return [(o["ename"], o["evalue"]) for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def host_processes(marker: str) -> list[int]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if marker.encode() in handle.read().replace(b"\0", b" "):
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.fixture
+def grade(tmp_path):
+    """Run one corpus notebook sandboxed; check that the course directory did not change."""
+    checks = []
+
+    def _grade(name, ep=None, **kw):
+        course, work = make_course(tmp_path / f"{len(checks)}-{name}", name)
+        before = digest(course)
+        checks.append((course, before))
+        nb, reasons = run(ep or executor(**kw), work, name)
+        return nb, reasons, course, work
+
+    yield _grade
+    for course, before in checks:
+        assert digest(course) == before, "the course directory changed"
+
+
+def test_escape_attempts_are_blocked(tmp_path, monkeypatch):
+    monkeypatch.setenv("GD_GRADER_SECRET", "hunter2")
+    listener = socket.create_server(("127.0.0.1", 0))
+    course, work = make_course(tmp_path, "escape")
+    import autograder.probe as probe
+
+    (work / "targets.json").write_text(json.dumps({
+        "course": str(course), "gradebook": str(course / "gradebook.db"),
+        "source": str(course / "source/escape/escape.ipynb"), "other": str(course / "submitted/bob/escape/escape.ipynb"),
+        "feedback": str(course / "feedback/bob/escape/escape.html"), "repo": str(REPO),
+        "solutions_dir": str(REPO / "solutions"), "autograder_dir": str(REPO / "autograder"),
+        "site_packages": next(p for p in sys.path if p.endswith("site-packages")), "probe": probe.__file__,
+        "port": listener.getsockname()[1], "secret_name": "GD_GRADER_SECRET", "grader_pid": os.getpid()}))
+    os.symlink(course / "gradebook.db", work / "planted-link")
+    before = digest(course)
+    try:
+        nb, reasons = run(executor(), work, "escape")
+    finally:
+        listener.close()
+    out = "".join(text(c) for c in nb.cells)
+    assert not [errors(c) for c in nb.cells if errors(c)], out
+    assert "ESCAPED" not in out, out
+    blocked = set(re.findall(r"^BLOCKED ([^:]+):", out, re.M))
+    assert blocked == {
+        "read gradebook", "read source", "read other submission", "read feedback", "list course",
+        "import solutions", "read solutions", "list repo", "read autograder source",
+        "write course", "write repo", "write venv .pth", "write probe", "write root", "write usr",
+        "connect grader port", "connect outside", "resolve name",
+        "secret env", "signal grader", "grader environ",
+        "proc root", "proc fd", "new symlink", "planted symlink", "hard link", "nested user namespace"}, out
+    env = set(json.loads(re.search(r"^ENV (.*)$", out, re.M).group(1)))
+    assert env <= ALLOWED_ENV, env - ALLOWED_ENV
+    allowed = re.search(r"^ALLOWED (\S+) (.*)$", out, re.M)
+    jail_cwd = str(work) if not str(work).startswith("/tmp/") else "/home/student/escape"
+    assert allowed and allowed.group(1) == jail_cwd and "scratch.txt" in allowed.group(2)
+    assert reasons == []
+    assert digest(course) == before  # scratch.txt, the links and pwned.txt went to the throw-away copy
+
+
+def test_memory_bomb_is_a_memory_limit_and_the_kernel_lives_on(grade):
+    nb, reasons, *_ = grade("memory_bomb")
+    assert reasons == ["memory limit 512 MiB exceeded in cell 3"]
+    assert errors(nb.cells[2])[0][0] == "MemoryError"
+    assert "alive after the memory bomb" in text(nb.cells[3])
+
+
+def test_fork_bomb_is_contained(grade):
+    t0 = time.monotonic()
+    nb, reasons, *_ = grade("fork_bomb", timeout=5)
+    assert "process limit 32 reached in cell 3" in reasons, reasons
+    procs = int(re.search(r"PROCS (\d+)", text(nb.cells[3])).group(1))
+    assert procs <= 32
+    assert subprocess.run(["true"]).returncode == 0  # the host still forks
+    assert time.monotonic() - t0 < 60
+
+
+def test_os_exit_is_a_dead_kernel_and_the_next_notebook_grades(grade):
+    ep = executor()
+    nb, reasons, *_ = grade("os_exit", ep=ep)
+    assert reasons == ["kernel died (exit code 1) in cell 3"]
+    assert errors(nb.cells[2]) == [(sandbox.DIED, "the kernel died while running this cell: "
+                                                  "kernel died (exit code 1) in cell 3")]
+    assert errors(nb.cells[3]) == [(sandbox.DIED, "not run: the kernel died in cell 3")]
+    nb, reasons, *_ = grade("benign", ep=ep)
+    assert reasons == [] and "sum 45" in text(nb.cells[1])
+
+
+def test_infinite_loop_is_a_cell_timeout_and_the_kernel_lives_on(grade):
+    nb, reasons, *_ = grade("infinite_loop", timeout=3)
+    assert reasons == ["timeout: cell 3 ran over 3 s"]
+    assert "alive after the loop" in text(nb.cells[3])
+
+
+def test_cpu_limit_kills_a_loop_that_ignores_interrupts(grade):
+    nb, reasons, *_ = grade("cpu_burn", timeout=120, cpu_time_limit=4)
+    assert reasons == ["CPU time limit 4 s exceeded in cell 3"]
+    assert errors(nb.cells[3])[0][1] == "not run: the kernel died in cell 3"
+
+
+def test_wall_time_limit_per_notebook(grade):
+    t0 = time.monotonic()
+    nb, reasons, *_ = grade("sleeper", timeout=120, wall_time_limit=10)
+    assert reasons == ["wall time limit 10 s per notebook exceeded in cell 3"]
+    assert time.monotonic() - t0 < 40
+
+
+def test_detached_processes_die_with_the_kernel(grade):
+    nb, reasons, *_ = grade("detached")
+    assert "spawned" in text(nb.cells[2]) and "done" in text(nb.cells[3])
+    assert reasons == ["2 processes still running after the last cell (detached or background); "
+                       "killed with the kernel"]
+    deadline = time.monotonic() + 10
+    while (host_processes("sleep 987") or host_processes("sleep 986")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert host_processes("sleep 987") == [] and host_processes("sleep 986") == []
+
+
+def test_huge_output_is_truncated(grade):
+    nb, reasons, *_ = grade("huge_output", timeout=60)
+    assert reasons == ["output of cell 3 truncated at 1 MiB", "output of cell 4 truncated at 1 MiB"]
+    for cell in nb.cells[2:4]:
+        assert len(text(cell)) < 1 * MiB + 1000
+        assert "[output truncated by the grader: this cell printed more than 1 MiB]" in text(cell)
+    assert "done" in text(nb.cells[4])
+
+
+def test_refuses_to_grade_without_a_sandbox_unless_allowed(grade, monkeypatch, caplog):
+    monkeypatch.delenv(ENV_ALLOW_UNSANDBOXED, raising=False)
+    with pytest.raises(SandboxUnavailable, match="not found"):
+        require_sandbox("/nonexistent/bwrap")
+    with pytest.raises(SandboxUnavailable, match="refusing"):
+        grade("benign", bwrap="/nonexistent/bwrap")
+    monkeypatch.setenv(ENV_ALLOW_UNSANDBOXED, "1")
+    with pytest.warns(RuntimeWarning, match="without a sandbox"):
+        assert require_sandbox("/nonexistent/bwrap") is False
+    with caplog.at_level(logging.WARNING), pytest.warns(RuntimeWarning, match="without a sandbox"):
+        nb, reasons, *_ = grade("benign", bwrap="/nonexistent/bwrap")
+    assert "sum 45" in text(nb.cells[1])
+    assert len(reasons) == 1 and reasons[0].startswith("graded WITHOUT a sandbox")
+    assert "GRADING WITHOUT A SANDBOX" in caplog.text
+
+
+def test_sandbox_is_available_here():
+    assert require_sandbox() is True  # CI: apt-get install -y bubblewrap
+
+
+@pytest.mark.parametrize("code, kw, reason", [
+    (1, {}, "kernel died (exit code 1) in cell 2"),
+    (137, {}, "kernel died (SIGKILL) in cell 2"),
+    (139, {}, "kernel died (SIGSEGV) in cell 2"),
+    (152, {"cpu_time_limit": 30}, "CPU time limit 30 s exceeded in cell 2"),
+    (137, {"wall_hit": True, "wall_time_limit": 900}, "wall time limit 900 s per notebook exceeded in cell 2"),
+    (134, {"memory_limit": 2 << 30, "log_tail": "Fatal Python error: MemoryError"},
+     "memory limit 2 GiB exceeded in cell 2"),
+    (None, {}, "kernel died (unknown exit code) in cell 2"),
+])
+def test_death_reasons(code, kw, reason):
+    assert str(death_outcome(code, cell=2, **kw)) == reason
+
+
+def test_reasons_from_log():
+    log = ("[AutogradeApp | INFO] Autograding x\n[AutogradeApp | WARNING] sandbox: memory limit 2 GiB exceeded "
+           "in cell 3\n[AutogradeApp | WARNING] sandbox: memory limit 2 GiB exceeded in cell 3\n"
+           "[AutogradeApp | WARNING] sandbox: timeout: cell 4 ran over 30 s\n")
+    assert reasons_from_log(log) == ["memory limit 2 GiB exceeded in cell 3", "timeout: cell 4 ran over 30 s"]
+    assert reasons_from_log("") == []
