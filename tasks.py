@@ -2,7 +2,7 @@
 """The course's tasks, runnable on a fresh machine with only Python 3.11.
 
     python3 tasks.py book     # create .venv and install requirements.txt if needed, then build the book
-    python3 tasks.py test     # the same environment, then the whole test suite (extra args go to pytest)
+    python3 tasks.py test     # the same, plus Debian's chromium and bubblewrap, then every test (args go to pytest)
     python3 tasks.py bench    # the benchmarks in bench/ (figures and ratios; not pass/fail)
     python3 tasks.py clean    # remove the built book, the execution cache and test artifacts
 
@@ -47,6 +47,26 @@ def ensure_venv() -> None:
     STAMP.write_text(digest.hexdigest())
 
 
+# Debian packages the tests need: the browser tests drive Chromium, the grading sandbox is bubblewrap.
+SYSTEM_PACKAGES = {"chromium": "chromium", "bwrap": "bubblewrap"}
+
+
+def ensure_system_packages() -> None:
+    """Install the missing Debian packages with apt-get when we are root; otherwise say what to install."""
+    missing = [pkg for command, pkg in SYSTEM_PACKAGES.items() if shutil.which(command) is None]
+    if not missing:
+        return
+    if os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *missing]):
+            print("+", " ".join(cmd), flush=True)
+            if subprocess.call(cmd, env=env) != 0:
+                sys.exit(f"Installing {' '.join(missing)} failed; see apt-get's message above.")
+        return
+    sys.exit(f"The tests need {' and '.join(missing)}: run `sudo apt-get install -y {' '.join(missing)}` "
+             "(Debian or Ubuntu), then run this command again.")
+
+
 def book(args: list[str]) -> int:
     ensure_venv()
     code = run(BIN / "jupyter-book", "build", ".", "-W", "-n", "--keep-going", *args)
@@ -56,6 +76,7 @@ def book(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
+    ensure_system_packages()
     ensure_venv()
     return run(BIN / "python", "-m", "pytest", *args)
 
