@@ -18,6 +18,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     SaveAutoGrades)
 
 from autograder.execute import DropEmptyNbgraderMetadata, ResilientExecute
+from autograder.sandbox import sandboxed
 from autograder.verdicts import TrustedVerdicts
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -45,8 +46,9 @@ c.Autograde.sanitize_preprocessors = [
     OverwriteCells,
     CheckCellMetadata,
 ]
+# Student code runs in a bubblewrap jail (autograder/sandbox.py); limits: c.SandboxedKernelManager.*
 c.Autograde.autograde_preprocessors = [
-    ResilientExecute,
+    sandboxed(ResilientExecute),
     TrustedVerdicts,
     IgnorePattern,
     ClearMetadataPreprocessor,

@@ -274,3 +274,54 @@ def test_reasons_from_log():
            "[AutogradeApp | WARNING] sandbox: timeout: cell 4 ran over 30 s\n")
     assert reasons_from_log(log) == ["memory limit 2 GiB exceeded in cell 3", "timeout: cell 4 ran over 30 s"]
     assert reasons_from_log("") == []
+
+
+ESCAPE_CELL = '''\
+import os
+def attempt(name, fn):
+    try:
+        detail = fn()
+    except BaseException as exc:
+        print(f"BLOCKED {name}: {type(exc).__name__}")
+    else:
+        print(f"ESCAPED {name}: {detail!r}"[:200])
+attempt("read gradebook", lambda: open(COURSE + "/gradebook.db", "rb").read(16))
+attempt("read source", lambda: open(REPO + "/autograder/source/search/search.ipynb").read(16))
+attempt("write course", lambda: open(COURSE + "/pwned.txt", "w").write("pwned"))
+attempt("import solutions", lambda: __import__("solutions"))
+attempt("secret env", lambda: os.environ["GD_GRADER_SECRET"])
+'''
+
+
+@pytest.mark.e2e
+def test_nbgrader_autograde_runs_in_the_sandbox(tmp_path, monkeypatch):
+    """The course's own nbgrader_config.py grades in the jail: a submission with full marks that also
+    tries to escape and then kills its kernel keeps its 8 points, escapes nothing, and its reason is in
+    the log nbgrader returns."""
+    from nbgrader.api import Gradebook
+
+    from autograder import cli
+
+    monkeypatch.setenv("AUTOGRADER_CELL_TIMEOUT", "20")
+    monkeypatch.setenv("GD_GRADER_SECRET", "hunter2")
+    course_dir = str(tmp_path / "course")
+    assert cli.main(["--course-dir", course_dir, "release", "search"]) == 0
+    nb = nbformat.read(os.path.join(cli.HERE, "examples", "search", "correct_search.ipynb"), as_version=4)
+    code = f"COURSE = {course_dir!r}\nREPO = {str(REPO)!r}\n" + ESCAPE_CELL
+    nb.cells.insert(2, nbformat.v4.new_code_cell(code))
+    nb.cells.append(nbformat.v4.new_code_cell("import os\nos._exit(3)"))
+    for cell in nb.cells:
+        cell.pop("id", None)
+    submitted = os.path.join(course_dir, "submitted", "mallory", "search")
+    os.makedirs(submitted)
+    nbformat.write(nb, os.path.join(submitted, "search.ipynb"))
+
+    result = cli.api(course_dir).autograde("search", "mallory", force=True, create=True)
+    assert result["success"], result.get("error")
+    assert reasons_from_log(result["log"]) == [f"kernel died (exit code 3) in cell {len(nb.cells)}"]
+    graded = nbformat.read(os.path.join(course_dir, "autograded", "mallory", "search", "search.ipynb"), 4)
+    out = text(graded.cells[2])
+    assert out.count("BLOCKED") == 5 and "ESCAPED" not in out, out
+    assert not os.path.exists(os.path.join(course_dir, "pwned.txt"))
+    with Gradebook(f"sqlite:///{os.path.join(course_dir, 'gradebook.db')}") as gb:
+        assert gb.find_submission("search", "mallory").score == 8
