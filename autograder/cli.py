@@ -87,9 +87,9 @@ def api(course_dir: str, **config_overrides):
 # ----------------------------------------------------------------------------------------------- release
 def release(course_dir: str, assignments: list[str]) -> list[str]:
     zips = []
+    names = [check_assignment(name) for name in assignments or source_assignments()]
     nbapi = api(course_dir)
-    for name in assignments or source_assignments():
-        check_assignment(name)
+    for name in names:
         result = nbapi.generate_assignment(name, force=True, create=True)
         if not result["success"]:
             raise CliError(f"nbgrader generate_assignment {name} failed:\n{result.get('log', '')}"
@@ -116,6 +116,8 @@ def release(course_dir: str, assignments: list[str]) -> list[str]:
 def collect(course_dir: str, path: str, assignment: str | None, regexp: str = DEFAULT_REGEXP) -> dict:
     if not os.path.exists(path):
         raise CliError(f"no such file or folder: {path}")
+    if not (os.path.isdir(path) or zipfile.is_zipfile(path)):
+        raise CliError(f"{path} is neither a folder nor a zip file")
     if assignment is None:
         known = source_assignments()
         if len(known) != 1:
@@ -130,10 +132,8 @@ def collect(course_dir: str, path: str, assignment: str | None, regexp: str = DE
     os.makedirs(archive)
     if os.path.isdir(path):
         shutil.copytree(path, archive, dirs_exist_ok=True)
-    elif zipfile.is_zipfile(path):
-        shutil.copy(path, archive)
     else:
-        raise CliError(f"{path} is neither a folder nor a zip file")
+        shutil.copy(path, archive)
     from nbgrader.apps.api import temp_attrs
     from nbgrader.apps.zipcollectapp import ZipCollectApp
     from nbgrader.utils import capture_log

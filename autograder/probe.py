@@ -41,6 +41,7 @@ import numpy as np
 MIME = "application/vnd.gdho.probe+json"
 VERSION = 1
 DEFAULT_TIME_LIMIT = 2.0
+MAX_ELEMENTS = 100_000  # a larger array is recorded as unsupported (no case needs one)
 
 
 class ProbeTimeout(BaseException):
@@ -75,6 +76,8 @@ def to_jsonable(value, _depth=0):
             return "inf" if value > 0 else "-inf"
         return value
     if isinstance(value, np.ndarray):
+        if value.size > MAX_ELEMENTS:
+            return {"unsupported": f"array of shape {value.shape}: too large to record"}
         if value.dtype.kind in "biuf":
             flat = [to_jsonable(v) for v in value.astype(float if value.dtype.kind == "f" else value.dtype)
                     .ravel().tolist()]
@@ -82,6 +85,8 @@ def to_jsonable(value, _depth=0):
             return {"array": nested, "shape": list(value.shape), "kind": value.dtype.kind}
         return {"unsupported": f"array of dtype {value.dtype}"}
     if isinstance(value, (list, tuple)):
+        if len(value) > MAX_ELEMENTS:
+            return {"unsupported": f"{type(value).__name__} of length {len(value)}: too large to record"}
         return [to_jsonable(v, _depth + 1) for v in value]
     if isinstance(value, dict):
         return {"dict": {str(k): to_jsonable(v, _depth + 1) for k, v in value.items()}}

@@ -115,3 +115,8 @@ def test_kernel_side_never_needs_solutions():
                           env=dict(os.environ, PYTHONWARNINGS="ignore"))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "hidden"
+
+
+def test_huge_results_are_not_recorded():
+    assert "too large" in to_jsonable(np.zeros(10**6))["unsupported"]
+    assert "too large" in to_jsonable([0] * 10**6)["unsupported"]
