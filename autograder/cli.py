@@ -177,9 +177,10 @@ UNKNOWN_CELL = r"Cell '(\S+)' does not exist in the database"
 
 
 def locked_cell_changes(released, submitted, source=None) -> list[str]:
-    """How the submitted notebook's locked cells differ from the released ones (nbgrader restores them
-    from the source before grading; this only reports the tampering). The source's own version of a cell
-    (with its hidden tests) also counts as unchanged."""
+    """How the submitted notebook's locked cells differ from the released ones. nbgrader grades edited or
+    retyped locked cells as the source's version and ignores duplicates; a deleted graded cell is not put
+    back (nbgrader's ``OverwriteCells.add_missing_cells`` is off) and scores 0. The source's own version of
+    a cell (with its hidden tests) also counts as unchanged."""
     from nbgrader import utils
 
     def locked(nb):
@@ -199,14 +200,17 @@ def locked_cell_changes(released, submitted, source=None) -> list[str]:
     for grade_id, (cell,) in ours.items():
         copies = theirs.get(grade_id, [])
         if not copies:
-            notes.append(f"locked cell {grade_id} deleted")
+            graded = " (a deleted graded cell scores 0: put it back from the release and grade again)" \
+                if utils.is_grade(cell) else ""
+            notes.append(f"locked cell {grade_id} deleted{graded}")
             continue
         if len(copies) > 1:
-            notes.append(f"locked cell {grade_id} duplicated")
+            notes.append(f"locked cell {grade_id} duplicated (the copy is ignored)")
         if copies[0].cell_type != cell.cell_type:
-            notes.append(f"locked cell {grade_id} changed from {cell.cell_type} to {copies[0].cell_type}")
+            notes.append(f"locked cell {grade_id} changed from {cell.cell_type} to {copies[0].cell_type} "
+                         f"(graded as the source's version)")
         elif copies[0].source not in (cell.source, originals.get(grade_id)):
-            notes.append(f"locked cell {grade_id} edited")
+            notes.append(f"locked cell {grade_id} edited (graded as the source's version)")
     return notes
 
 
@@ -243,7 +247,7 @@ def _precheck(course_dir: str, assignment: str, student: str, row: Row) -> None:
     changes = locked_cell_changes(released, nbformat.read(path, as_version=4), source)
     if changes:
         row.tampered = True
-        row.notes.append("; ".join(changes) + " (restored from the source before grading)")
+        row.notes += changes
 
 
 def _read_autograded(course_dir: str, assignment: str, student: str, row: Row) -> None:

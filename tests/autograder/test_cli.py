@@ -30,8 +30,11 @@ def test_each_kind_of_locked_cell_tampering_is_named():
     i = ids(nb).index("intro")
     nb.cells[i] = nbformat.v4.new_code_cell(nb.cells[i].source, metadata=nb.cells[i].metadata)
     assert cli.locked_cell_changes(BLANK, nb, SOURCE) == [
-        "locked cell intro changed from markdown to code", "locked cell setup edited",
-        "locked cell cost_hidden deleted", "locked cell grid_search_visible duplicated"]
+        "locked cell intro changed from markdown to code (graded as the source's version)",
+        "locked cell setup edited (graded as the source's version)",
+        "locked cell cost_hidden deleted (a deleted graded cell scores 0: put it back from the release and "
+        "grade again)",
+        "locked cell grid_search_visible duplicated (the copy is ignored)"]
 
 
 def test_summary_table_lists_review_tampering_timeouts_errors():
