@@ -102,21 +102,22 @@ def test_unknown_names_say_what_is_missing():
 
 
 def test_kernel_side_never_needs_solutions():
-    """probe and the cases run in a process where `import solutions` fails (as in the grading kernel)."""
-    code = ("import autograder.sandbox as s; s.hide()\n"
+    """probe and the cases run in a process where `import solutions` fails (as in the grading kernel), and
+    they stay light: no nbgrader, no jupyter_client, no plotting in the student's kernel."""
+    code = ("import sys\n"
+            "class Block:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] == 'solutions':\n"
+            "            raise ModuleNotFoundError(name)\n"
+            "sys.meta_path.insert(0, Block())\n"
             "from autograder.probe import collect\n"
             "from autograder.cases import probes_for\n"
-            "import sys\n"
             "for spec in probes_for('search'):\n"
             "    collect(spec.name, lambda *a, **k: 0.0)\n"
-            "assert 'solutions' not in sys.modules\n"
-            "try:\n    import solutions\nexcept ModuleNotFoundError:\n    print('hidden')\n")
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'solutions', 'nbgrader', 'jupyter_client', "
+            "'matplotlib', 'nbformat', 'scipy'})\n"
+            "print('loaded:', heavy)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, PYTHONWARNINGS="ignore"))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "hidden"
-
-
-def test_huge_results_are_not_recorded():
-    assert "too large" in to_jsonable(np.zeros(10**6))["unsupported"]
-    assert "too large" in to_jsonable([0] * 10**6)["unsupported"]
+    assert proc.stdout.strip() == "loaded: []"
