@@ -26,8 +26,10 @@ STAMP = VENV / ".requirements.sha256"
 
 
 def run(*cmd: str | Path) -> int:
+    """Run a command as if the venv were activated (nbgrader, for one, calls `alembic` from PATH)."""
     print("+", " ".join(str(c) for c in cmd), flush=True)
-    return subprocess.call([str(c) for c in cmd], cwd=ROOT)
+    env = dict(os.environ, VIRTUAL_ENV=str(VENV), PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
 
 
 def ensure_venv() -> None:
