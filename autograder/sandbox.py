@@ -101,6 +101,7 @@ _JAIL_EXEC = (
     "os.execv(sys.argv[2],sys.argv[2:])"
 )
 JAIL_UID = 1000  # the student's uid inside the jail
+JAIL_HOST_UID = 100000  # default host uid of the jail when the grader is root
 
 
 def _new_userns(outer_uid: int) -> int:
@@ -167,6 +168,11 @@ def sandbox_status(bwrap: str = "bwrap") -> tuple[bool, str]:
         return False, (f"{path} cannot create namespaces here ({why[0]}); allow unprivileged user "
                        "namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04 "
                        "kernel.apparmor_restrict_unprivileged_userns=0) or run in a container that permits them")
+    if os.geteuid() == 0:  # a root grader runs the jail in a user namespace of its own making
+        try:
+            os.close(_new_userns(JAIL_HOST_UID))
+        except OSError as exc:
+            return False, f"cannot create the jail's user namespace as root ({exc})"
     return True, path
 
 
@@ -326,7 +332,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     readable_paths = List(Unicode(), help="extra host paths bound read-only at the same path").tag(config=True)
     packages = List(Unicode(), ["autograder"],
                     help="installed packages whose .py files the kernel may import (read-only)").tag(config=True)
-    jail_host_uid = Integer(100000, help="unprivileged host uid the kernel runs as when the grader is root "
+    jail_host_uid = Integer(JAIL_HOST_UID, help="unprivileged host uid the kernel runs as when the grader is root "
                             "(it owns the throw-away copy; no host file should belong to it)").tag(config=True)
     env_passthrough = List(Unicode(), ["NBGRADER_EXECUTION", "AUTOGRADER_CELL_TIMEOUT"],
                            help="grader environment variables passed on when set").tag(config=True)
@@ -595,8 +601,18 @@ class SandboxedKernelManager(AsyncKernelManager):
         if process is None:
             return None
         try:
-            with open(f"/proc/{process.pid}/task/{process.pid}/children") as handle:
-                children = handle.read().split()
+            try:
+                with open(f"/proc/{process.pid}/task/{process.pid}/children") as handle:
+                    children = handle.read().split()
+            except OSError:  # a kernel without CONFIG_PROC_CHILDREN: look for bwrap's children by PPid
+                children = []
+                for entry in filter(str.isdigit, os.listdir("/proc")):
+                    try:
+                        with open(f"/proc/{entry}/status") as handle:
+                            if re.search(rf"^PPid:\s+{process.pid}$", handle.read(), re.M):
+                                children.append(entry)
+                    except OSError:
+                        pass
             for child in children:
                 ns = os.readlink(f"/proc/{child}/ns/pid")
                 if ns != os.readlink("/proc/self/ns/pid"):

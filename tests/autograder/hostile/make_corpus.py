@@ -126,7 +126,7 @@ NOTEBOOKS = {
                  'print("done")'],
     "huge_output": ['print("start")',
                     'print("x" * (5 * 1024 * 1024))',
-                    'for i in range(300000):\n    print("line", i)',
+                    'for i in range(20000):\n    print("line", i, "x" * 60)',
                     'print("done")'],
     "benign": ['import numpy as np\nimport autograder.probe\nprint("sum", int(np.arange(10).sum()))'],
 }
