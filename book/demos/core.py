@@ -374,7 +374,13 @@ class Demo:
             try:
                 raw = anim.to_jshtml(fps=self.fps, embed_frames=True, default_mode=self.mode)
             finally:
+                # The animation is only saved, never run: drop its "start on first draw" and close
+                # hooks, or a later live redraw (canvas.draw) calls its _start with no event source
+                # (an AttributeError whenever the garbage collector has not freed it yet).
                 anim.event_source = None
+                for cid in (getattr(anim, "_first_draw_id", None), getattr(anim, "_close_id", None)):
+                    if cid is not None:
+                        self.fig.canvas.mpl_disconnect(cid)
                 self._update(**self.params)  # back to the live state
             names = ", ".join(html.escape(self.specs[k].label or k) for k in self.specs)
             note = (f'<p class="gdh-demo-note">Static version: drag the slider or press play. '
