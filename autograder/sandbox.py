@@ -328,6 +328,10 @@ class SandboxedKernelManager(AsyncKernelManager):
                                ).tag(config=True)
     copy_cwd = Bool(True, help="run in a throw-away copy of the notebook's folder (else bind it writable)"
                     ).tag(config=True)
+    scratch_size = Integer(128 * MiB, help="size of the tmpfs that holds the copy of the notebook's folder "
+                           "(raised to twice the folder's size if needed)").tag(config=True)
+    scratch_max_files = Integer(256, help="folders with more files are copied to disk instead of a tmpfs"
+                                ).tag(config=True)
     writable_paths = List(Unicode(), help="extra host paths bound writable at the same path").tag(config=True)
     readable_paths = List(Unicode(), help="extra host paths bound read-only at the same path").tag(config=True)
     packages = List(Unicode(), ["autograder"],
@@ -452,8 +456,10 @@ class SandboxedKernelManager(AsyncKernelManager):
             return os.path.join("/home/student", os.path.basename(cwd.rstrip("/")) or "work")
         return cwd
 
-    def _bwrap_argv(self, bwrap: str, kernel_cmd: list[str], cwd: str, work: str, run: str,
+    def _bwrap_argv(self, bwrap: str, kernel_cmd: list[str], cwd: str, scratch, run: str,
                     userns_fd: int | None) -> list[str]:
+        """``scratch`` is a host folder to bind at the notebook's path, or a list of ``(kind, relative
+        path, fd or link target, mode)`` entries to recreate in a size-capped tmpfs there."""
         argv = [bwrap]
         if userns_fd is None:  # an unprivileged grader: bwrap maps the jail's uid to the grader's
             argv += ["--unshare-user", "--disable-userns", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID)]
@@ -462,12 +468,25 @@ class SandboxedKernelManager(AsyncKernelManager):
             argv += ["--userns", str(userns_fd), "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
             switch = {"uid": JAIL_UID, "gid": JAIL_UID}
         argv += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-                 "--die-with-parent", "--new-session", "--hostname", "sandbox", "--proc", "/proc", "--dev", "/dev"]
+                 "--die-with-parent", "--new-session", "--hostname", "sandbox", "--proc", "/proc", "--dev", "/dev",
+                 "--perms", "1777", "--size", str(self.tmp_size), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
         argv += self._system_binds(kernel_cmd)
         argv += ["--perms", "1777", "--size", str(self.tmp_size), "--tmpfs", "/tmp"]
         jail_cwd = self.jail_path(cwd)
         binds = [("--ro-bind", path, path) for path in self._python_roots(kernel_cmd) + self.readable_paths]
-        binds += [("--bind", work, jail_cwd)]
+        if isinstance(scratch, str):
+            binds += [("--bind", scratch, jail_cwd)]
+        else:
+            size = max(self.scratch_size, 2 * sum(entry[4] for entry in scratch))
+            binds += [("--tmpfs", str(size), jail_cwd)]
+            for kind, rel, what, mode, _ in scratch:
+                dest = os.path.join(jail_cwd, rel)
+                if kind == "dir":
+                    binds += [("--dir", "0777", dest)]
+                elif kind == "file":
+                    binds += [("--file", (str(what), "0777" if mode & 0o111 else "0666"), dest)]
+                else:
+                    binds += [("--symlink", what, dest)]
         binds += [("--ro-bind", path, path) for path in self._package_files()]
         binds += [("--bind", path, path) for path in self.writable_paths]
         binds += [("--bind", run, run)]
@@ -481,13 +500,47 @@ class SandboxedKernelManager(AsyncKernelManager):
                 if folder not in made:
                     made.add(folder)
                     argv += ["--perms", "0755", "--dir", folder]
-            argv += [op, src, dest]
+            if op == "--tmpfs":
+                argv += ["--perms", "1777", "--size", src, "--tmpfs", dest]
+            elif op == "--dir":
+                argv += ["--perms", src, "--dir", dest]
+            elif op == "--file":
+                argv += ["--perms", src[1], "--file", src[0], dest]
+            else:
+                argv += [op, src, dest]
             made.add(dest)
         argv += ["--remount-ro", "/", "--chdir", jail_cwd]
         python = os.path.realpath(sys.executable)
         setup = {"limits": self._rlimits(nproc=True), **switch}
         argv += ["--", python, "-S", "-c", _JAIL_EXEC, json.dumps(setup), *kernel_cmd]
         return argv
+
+    def _scratch_entries(self, cwd: str):
+        """The notebook's folder as entries for a tmpfs copy (and the file descriptors bwrap copies the
+        files from), or ``(None, [])`` if it has more than ``scratch_max_files`` entries."""
+        entries, fds = [], []
+        try:
+            for root, dirs, files in os.walk(cwd):
+                for name in sorted(dirs) + sorted(files):
+                    path = os.path.join(root, name)
+                    rel = os.path.relpath(path, cwd)
+                    if len(entries) >= self.scratch_max_files:
+                        raise OverflowError
+                    st = os.lstat(path)
+                    if os.path.islink(path):
+                        entries.append(("symlink", rel, os.readlink(path), 0, 0))
+                    elif os.path.isdir(path):
+                        entries.append(("dir", rel, None, st.st_mode, 0))
+                    elif os.path.isfile(path):
+                        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+                        fds.append(fd)
+                        entries.append(("file", rel, fd, st.st_mode, st.st_size))
+                dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+        except OverflowError:
+            for fd in fds:
+                os.close(fd)
+            return None, []
+        return entries, fds
 
     # ---------------------------------------------------------------------------------------- lifecycle
     async def _async_pre_start_kernel(self, **kw):
@@ -519,27 +572,31 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._sb_log = open(os.path.join(self._sb_dir, "kernel.log"), "wb")  # noqa: SIM115 - closed in cleanup
         kw.update(stdout=self._sb_log, stderr=self._sb_log, stdin=subprocess.DEVNULL, env=env)
         if self._sb_sandboxed:
-            work, run = cwd, os.path.join(self._sb_dir, "run")
+            run = os.path.join(self._sb_dir, "run")
+            scratch, fds = cwd, []
             if self.copy_cwd:
-                work = os.path.join(self._sb_dir, "work")
-                shutil.copytree(cwd, work, symlinks=True)
+                scratch, fds = self._scratch_entries(cwd)
+                if scratch is None:  # too many files for the tmpfs copy: a copy on disk
+                    scratch = os.path.join(self._sb_dir, "work")
+                    shutil.copytree(cwd, scratch, symlinks=True)
             userns_fd = None
             if os.geteuid() == 0:
                 userns_fd = _new_userns(self.jail_host_uid)
-                kw["pass_fds"] = (userns_fd,)
-                owned = [run, self.connection_file] + ([work] if self.copy_cwd else [])
+                fds.append(userns_fd)
+                owned = [run, self.connection_file] + ([scratch] if isinstance(scratch, str) and self.copy_cwd else [])
                 for top in owned:
                     for root, dirs, files in os.walk(top) if os.path.isdir(top) else [(top, [], [])]:
                         for path in [root] + [os.path.join(root, n) for n in dirs + files]:
                             os.lchown(path, self.jail_host_uid, self.jail_host_uid)
-            cmd = self._bwrap_argv(sandbox_status(self.bwrap)[1], kernel_cmd, cwd, work, run, userns_fd)
+            kw["pass_fds"] = tuple(fds)
+            cmd = self._bwrap_argv(sandbox_status(self.bwrap)[1], kernel_cmd, cwd, scratch, run, userns_fd)
             kw.update(cwd=self._sb_dir, independent=True)  # no JPY_PARENT_PID: the jail's parent is its pid 1
             try:
                 self.log.debug("Sandboxed kernel: %s", cmd)
                 await super()._async_launch_kernel(cmd, **kw)
             finally:
-                if userns_fd is not None:
-                    os.close(userns_fd)
+                for fd in fds:
+                    os.close(fd)
             self._start_wall_timer()
             return
         else:

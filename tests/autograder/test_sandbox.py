@@ -32,7 +32,7 @@ HOSTILE = Path(__file__).parent / "hostile"
 REPO = Path(__file__).resolve().parents[2]
 MiB = 1 << 20
 LIMITS = {"memory_limit": 512 * MiB, "cpu_time_limit": 20, "wall_time_limit": 60, "max_processes": 32,
-          "max_output_bytes": 1 * MiB}
+          "max_output_bytes": 1 * MiB, "tmp_size": 64 * MiB, "scratch_size": 64 * MiB, "file_size_limit": 100 * MiB}
 # What the kernel may see of the environment: the sandbox's allowlist plus what ipykernel sets itself.
 ALLOWED_ENV = {"PATH", "HOME", "TMPDIR", "USER", "LANG", "LC_ALL", "PYTHONDONTWRITEBYTECODE", "PYTHONNOUSERSITE",
                "PYDEVD_DISABLE_FILE_VALIDATION", "IPYTHONDIR", "MPLCONFIGDIR", "MPLBACKEND", "OMP_NUM_THREADS",
@@ -154,7 +154,8 @@ def test_escape_attempts_are_blocked(tmp_path, monkeypatch):
     assert blocked == {
         "read gradebook", "read source", "read other submission", "read feedback", "list course",
         "import solutions", "read solutions", "list repo", "read autograder source",
-        "write course", "write repo", "write venv .pth", "write probe", "write root", "write usr",
+        "write course", "write repo", "write venv .pth", "write probe", "write root", "write usr", "write dev",
+        "fill tmp", "fill dev shm", "fill scratch", "one big file",
         "connect grader port", "connect outside", "resolve name",
         "secret env", "signal grader", "grader environ",
         "proc root", "proc fd", "new symlink", "planted symlink", "hard link", "nested user namespace"}, out
