@@ -1,12 +1,12 @@
 """Grading time per submission: trusted verdicts vs plain ``nbgrader autograde`` on the same notebooks.
 
-Two course dirs get the same release and the same sample submissions (autograder/examples/search/, minus
+Three course dirs get the same release and the same sample submissions (autograder/examples/search/, minus
 the infinite loop, whose cell timeout would dominate, the files that are not notebooks, and the two
-submissions plain nbgrader fails on). One uses
-the course's nbgrader_config.py (ResilientExecute + TrustedVerdicts + the kernel sandbox); the other the
-same file with nbgrader's default preprocessor lists and kernel arguments. Each round grades every
-submission once in each course, alternating which course goes first; the figure is the median time of
-one ``autograde`` call. Budget: ratio ≤ 1.2.
+submissions plain nbgrader fails on). Each round grades every
+submission once in each course, alternating the order; the figure is the median time of one ``autograde``
+call. Three courses: ``plain`` (nbgrader's defaults), ``verdicts`` (the course's pipeline without the
+bwrap jail: the cost of trusted verdicts alone) and ``course`` (the course's nbgrader_config.py as is,
+jail included). Budget: ratio ≤ 1.2.
 
     python bench/bench_grading.py [--rounds 3]
 """
@@ -38,14 +38,21 @@ c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPrep
                                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 c.Execute.timeout = 30
 '''
+# the course's pipeline without the bwrap jail: isolates the cost of the trusted verdicts themselves
+NO_JAIL = '''
+from autograder.execute import ResilientExecute
+c.Autograde.autograde_preprocessors = [ResilientExecute if getattr(p, "__name__", "").startswith("Sandboxed")
+                                       or "sandbox" in getattr(p, "__module__", "") else p
+                                       for p in c.Autograde.autograde_preprocessors]
+'''
+KINDS = {"plain": PLAIN, "verdicts": NO_JAIL, "course": ""}
 
 
-def setup(root: str, plain: bool) -> tuple[str, list[str]]:
-    course = os.path.join(root, "plain" if plain else "trusted")
+def setup(root: str, kind: str) -> tuple[str, list[str]]:
+    course = os.path.join(root, kind)
     cli.prepare_course_dir(course)
-    if plain:
-        with open(os.path.join(course, "nbgrader_config.py"), "a") as handle:
-            handle.write(PLAIN)
+    with open(os.path.join(course, "nbgrader_config.py"), "a") as handle:
+        handle.write(KINDS[kind])
     cli.release(course, ["search"])
     examples = os.path.join(cli.HERE, "examples", "search")
     students = []
@@ -66,13 +73,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     root = tempfile.mkdtemp(prefix="bench-grading-")
     try:
-        courses = {kind: setup(root, kind == "plain") for kind in ("plain", "trusted")}
+        kinds = list(KINDS)
+        courses = {kind: setup(root, kind) for kind in kinds}
         apis = {kind: cli.api(course) for kind, (course, _) in courses.items()}
-        students = courses["trusted"][1]
-        times = {"plain": [], "trusted": []}
-        scores = {"plain": {}, "trusted": {}}
+        students = courses["plain"][1]
+        times = {kind: [] for kind in kinds}
+        scores = {kind: {} for kind in kinds}
         for round_ in range(args.rounds):
-            order = ("plain", "trusted") if round_ % 2 == 0 else ("trusted", "plain")
+            order = kinds if round_ % 2 == 0 else kinds[::-1]
             for student in students:
                 for kind in order:
                     start = time.perf_counter()
@@ -87,12 +95,14 @@ def main(argv=None) -> int:
 
             with Gradebook(apis[kind].coursedir.db_url) as gb:
                 scores[kind] = {s: gb.find_submission("search", s).score for s in students}
-        plain, trusted = statistics.median(times["plain"]), statistics.median(times["trusted"])
+        med = {kind: statistics.median(times[kind]) for kind in kinds}
         print(f"submissions: {len(students)} x {args.rounds} rounds ({', '.join(students)})")
-        print(f"median seconds per submission: plain nbgrader {plain:.2f}  trusted verdicts {trusted:.2f}")
-        print(f"ratio trusted/plain: {trusted / plain:.2f}  (budget <= 1.20: {'OK' if trusted / plain <= 1.2 else 'OVER'})")
-        print("scores, plain nbgrader / trusted (the hidden cells only probe, so plain nbgrader passes them all): " + ", ".join(
-            f"{s} {scores['plain'][s]:g}/{scores['trusted'][s]:g}" for s in students))
+        print("median seconds per submission: " + "  ".join(f"{k} {med[k]:.2f}" for k in kinds))
+        for kind, label in (("verdicts", "trusted verdicts, no jail"), ("course", "trusted verdicts + bwrap jail")):
+            ratio = med[kind] / med["plain"]
+            print(f"ratio {label} / plain nbgrader: {ratio:.2f}  (budget <= 1.20: {'OK' if ratio <= 1.2 else 'OVER'})")
+        print("scores plain / verdicts / course (the hidden cells only probe, so plain nbgrader passes them all): "
+              + ", ".join(f"{s} {'/'.join(format(scores[k][s], 'g') for k in kinds)}" for s in students))
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0
