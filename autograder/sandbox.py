@@ -18,12 +18,17 @@ kernel as ``bwrap ... -- python -c <set rlimits; exec> python -m ipykernel_launc
 * a root file system built from scratch: read-only ``/usr`` (and the ``/lib*``, ``/bin`` links), the
   Python installation and the venv read-only, the ``autograder`` package's ``.py`` files read-only at
   their own paths (``autograder.probe`` imports; ``autograder/source``, ``examples`` and any course state
-  next to them are not there), a size-capped ``/tmp``, and the notebook's folder as a *copy* at the same
-  path (under ``/home/student`` if it is in ``/tmp``), writable and thrown away afterwards. Nothing else: not the course directory (gradebook,
-  ``source/``, ``release/``, other submissions, ``feedback/``), not ``solutions/`` (so ``import
-  solutions`` fails although the package is installed editable), not ``/root``, ``/home``, ``/work``;
-* limits: address space (``memory_limit``, default 2 GiB), CPU seconds, file size and process count as
-  rlimits set inside the jail; wall time per notebook enforced by the grader (it kills the jail);
+  next to them are not there), a read-only ``/dev`` with a size-capped ``/dev/shm``, a size-capped
+  ``/tmp``, and the notebook's folder as a *copy* in a size-capped tmpfs at the same path (under
+  ``/home/student`` if it is in ``/tmp``; on disk if it has more than ``scratch_max_files`` files),
+  writable and thrown away afterwards. Nothing else: not the course directory (gradebook, ``source/``,
+  ``release/``, other submissions, ``feedback/``), not ``solutions/`` (so ``import solutions`` fails
+  although the package is installed editable), not ``/root``, ``/home``, ``/work``;
+* limits: address space (``memory_limit``, default 2 GiB; an idle kernel with numpy already takes about
+  300 MiB of it), CPU seconds, file size and process count (threads included) as rlimits set inside the
+  jail; wall time per notebook enforced by the grader (it kills the jail). Root is exempt from
+  ``RLIMIT_NPROC`` in any namespace, so a grader running as root puts the kernel in a user namespace of
+  its own that maps the jail's uid to the unprivileged host uid ``jail_host_uid``;
 * a scrubbed environment: only a small allowlist (``PATH``, ``HOME=/tmp``, ``LANG``, thread counts, ...),
   never the grader's variables (tokens, database URLs).
 
@@ -167,7 +172,8 @@ def sandbox_status(bwrap: str = "bwrap") -> tuple[bool, str]:
         why = (res.stderr or res.stdout).strip().splitlines()[-1:] or [f"exit code {res.returncode}"]
         return False, (f"{path} cannot create namespaces here ({why[0]}); allow unprivileged user "
                        "namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04 "
-                       "kernel.apparmor_restrict_unprivileged_userns=0) or run in a container that permits them")
+                       "kernel.apparmor_restrict_unprivileged_userns=0) or run in a container that "
+                       "permits them")
     if os.geteuid() == 0:  # a root grader runs the jail in a user namespace of its own making
         try:
             os.close(_new_userns(JAIL_HOST_UID))
@@ -186,7 +192,8 @@ def require_sandbox(bwrap: str = "bwrap", allow_unsandboxed: bool | None = None)
         allow_unsandboxed = _env_allows_unsandboxed()
     if not allow_unsandboxed:
         raise SandboxUnavailable(f"refusing to grade without a sandbox: {detail}. Set "
-                                 f"{ENV_ALLOW_UNSANDBOXED}=1 to grade anyway (student code then runs as you).")
+                                 f"{ENV_ALLOW_UNSANDBOXED}=1 to grade anyway (student code then runs as "
+                                 "you).")
     _warn_unsandboxed(logging.getLogger("autograder.sandbox"), detail)
     return False
 
@@ -317,12 +324,15 @@ class SandboxedKernelManager(AsyncKernelManager):
     allow_unsandboxed = Bool(
         help="Run kernels without the jail (warning loudly) when bwrap cannot build it, instead of refusing. "
              f"Default: the environment variable {ENV_ALLOW_UNSANDBOXED}.").tag(config=True)
-    memory_limit = Integer(2 * GiB, help="address-space limit of every process in bytes (0: none)").tag(config=True)
+    memory_limit = Integer(2 * GiB, help="address-space limit of every process in bytes (0: none)"
+                           ).tag(config=True)
     cpu_time_limit = Integer(600, help="CPU seconds per process (0: none)").tag(config=True)
-    wall_time_limit = Integer(900, help="seconds a kernel may live, i.e. per notebook (0: none)").tag(config=True)
+    wall_time_limit = Integer(900, help="seconds a kernel may live, i.e. per notebook (0: none)"
+                              ).tag(config=True)
     max_processes = Integer(64, help="processes and threads in the jail, the kernel's included (0: none)"
                             ).tag(config=True)
-    file_size_limit = Integer(64 * MiB, help="largest file the kernel may write, bytes (0: none)").tag(config=True)
+    file_size_limit = Integer(64 * MiB, help="largest file the kernel may write, bytes (0: none)"
+                              ).tag(config=True)
     tmp_size = Integer(64 * MiB, help="size of the jail's /tmp (a tmpfs) in bytes").tag(config=True)
     max_output_bytes = Integer(1 * MiB, help="output kept per cell; the rest is dropped with a note"
                                ).tag(config=True)
@@ -333,11 +343,14 @@ class SandboxedKernelManager(AsyncKernelManager):
     scratch_max_files = Integer(256, help="folders with more files are copied to disk instead of a tmpfs"
                                 ).tag(config=True)
     writable_paths = List(Unicode(), help="extra host paths bound writable at the same path").tag(config=True)
-    readable_paths = List(Unicode(), help="extra host paths bound read-only at the same path").tag(config=True)
+    readable_paths = List(Unicode(), help="extra host paths bound read-only at the same path"
+                          ).tag(config=True)
     packages = List(Unicode(), ["autograder"],
-                    help="installed packages whose .py files the kernel may import (read-only)").tag(config=True)
-    jail_host_uid = Integer(JAIL_HOST_UID, help="unprivileged host uid the kernel runs as when the grader is root "
-                            "(it owns the throw-away copy; no host file should belong to it)").tag(config=True)
+                    help="installed packages whose .py files the kernel may import (read-only)"
+                    ).tag(config=True)
+    jail_host_uid = Integer(JAIL_HOST_UID, help="unprivileged host uid the kernel runs as when the grader "
+                            "is root (it owns the throw-away copy; no host file should belong to it)"
+                            ).tag(config=True)
     env_passthrough = List(Unicode(), ["NBGRADER_EXECUTION", "AUTOGRADER_CELL_TIMEOUT"],
                            help="grader environment variables passed on when set").tag(config=True)
     extra_env = Dict(help="extra environment variables for the kernel").tag(config=True)
@@ -434,7 +447,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         exe = kernel_cmd[0] if kernel_cmd and os.path.isabs(kernel_cmd[0]) else sys.executable
         for path in (exe, os.path.realpath(exe)):
             roots.add(os.path.dirname(os.path.dirname(path)))
-        return [root for root in sorted(roots, key=len) if root not in ("/", "/usr") and not root.startswith("/usr/")]
+        return [root for root in sorted(roots, key=len)
+                if root not in ("/", "/usr") and not root.startswith("/usr/")]
 
     def _package_files(self) -> list[str]:
         import importlib.util
@@ -468,8 +482,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             argv += ["--userns", str(userns_fd), "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
             switch = {"uid": JAIL_UID, "gid": JAIL_UID}
         argv += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-                 "--die-with-parent", "--new-session", "--hostname", "sandbox", "--proc", "/proc", "--dev", "/dev",
-                 "--perms", "1777", "--size", str(self.tmp_size), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
+                 "--die-with-parent", "--new-session", "--hostname", "sandbox", "--proc", "/proc",
+                 "--dev", "/dev", "--perms", "1777", "--size", str(self.tmp_size), "--tmpfs", "/dev/shm",
+                 "--remount-ro", "/dev"]
         argv += self._system_binds(kernel_cmd)
         argv += ["--perms", "1777", "--size", str(self.tmp_size), "--tmpfs", "/tmp"]
         jail_cwd = self.jail_path(cwd)
@@ -569,7 +584,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         cwd = os.path.abspath(kw.pop("cwd", None) or os.getcwd())
         kw.pop("env", None)
         env = self._env(kernel_cmd[0] if kernel_cmd else sys.executable)
-        self._sb_log = open(os.path.join(self._sb_dir, "kernel.log"), "wb")  # noqa: SIM115 - closed in cleanup
+        self._sb_log = open(os.path.join(self._sb_dir, "kernel.log"), "wb")  # noqa: SIM115 - closed later
         kw.update(stdout=self._sb_log, stderr=self._sb_log, stdin=subprocess.DEVNULL, env=env)
         if self._sb_sandboxed:
             run = os.path.join(self._sb_dir, "run")
@@ -583,7 +598,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             if os.geteuid() == 0:
                 userns_fd = _new_userns(self.jail_host_uid)
                 fds.append(userns_fd)
-                owned = [run, self.connection_file] + ([scratch] if isinstance(scratch, str) and self.copy_cwd else [])
+                owned = [run, self.connection_file]
+                if isinstance(scratch, str) and self.copy_cwd:
+                    owned.append(scratch)
                 for top in owned:
                     for root, dirs, files in os.walk(top) if os.path.isdir(top) else [(top, [], [])]:
                         for path in [root] + [os.path.join(root, n) for n in dirs + files]:
@@ -706,8 +723,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             strays = self.stray_processes()
             if strays:
                 self.notes.append(Outcome(
-                    "stray", f"{len(strays)} process{'es' if len(strays) > 1 else ''} still running after the "
-                             "last cell (detached or background); killed with the kernel"))
+                    "stray", f"{len(strays)} process{'es' if len(strays) > 1 else ''} still running after "
+                             "the last cell (detached or background); killed with the kernel"))
         await super()._async_shutdown_kernel(now=now, restart=restart)
 
     shutdown_kernel = _async_shutdown_kernel
@@ -804,7 +821,8 @@ def sandboxed(execute_class):
             if self._sb_dead is not None:
                 if cell.cell_type == "code":
                     cell.outputs = [new_output("error", ename=DIED, traceback=[],
-                                               evalue=f"not run: the kernel died in cell {self._sb_dead + 1}")]
+                                               evalue=f"not run: the kernel died in cell "
+                                                      f"{self._sb_dead + 1}")]
                 return cell, resources
             try:
                 cell, resources = super().preprocess_cell(cell, resources, index)
@@ -843,7 +861,8 @@ def sandboxed(execute_class):
                     if cell_index not in self._sb_cut:
                         self._sb_cut.add(cell_index)
                         outs.append(new_output("stream", name="stderr", text=(
-                            f"\n[output truncated by the grader: this cell printed more than {fmt_bytes(limit)}]\n")))
+                            f"\n[output truncated by the grader: this cell printed more than "
+                            f"{fmt_bytes(limit)}]\n")))
                         self._sb_add(Outcome("output", f"output of cell {cell_index + 1} truncated at "
                                                        f"{fmt_bytes(limit)}", cell_index + 1))
                     return None
@@ -854,7 +873,7 @@ def sandboxed(execute_class):
     return Sandboxed
 
 
-def __getattr__(name):  # ``from autograder.sandbox import SandboxedExecute`` without importing nbgrader eagerly
+def __getattr__(name):  # ``from autograder.sandbox import SandboxedExecute``, importing nbgrader only then
     if name == "SandboxedExecute":
         from nbgrader.preprocessors import Execute
 
