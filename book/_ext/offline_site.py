@@ -11,6 +11,8 @@ Jupyter Book 1 pulls several things from CDNs by default. This extension:
   and needs a Binder server, and its inline ``const THEBE_JS_URL`` script was added twice per page
   (a console ``SyntaxError: Identifier 'THEBE_JS_URL' has already been declared``). The Binder,
   Colab and JupyterHub launch buttons remain: they are links, not resources;
+* drops the ipywidgets state that myst-nb embeds in each page with a demo: the static page shows
+  each demo's text/html version and loads no widget manager, so the state is never read;
 * drops any other script or stylesheet whose URL is not relative to the site, and fails the build
   with a warning naming it, so a new CDN dependency can never slip in silently.
 """
@@ -37,6 +39,7 @@ MATHJAX_PARTS = (
     "a11y",
 )
 THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe", "thebe")
+WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 
 
 def mathjax_root() -> Path:
@@ -82,6 +85,8 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
             text = f"{filename or ''} {body}"
             if any(marker in text for marker in THEBE_MARKERS):
                 continue
+            if attrs.get("type") == WIDGET_STATE_MIME:
+                continue  # no widget manager runs in the static page: the state is dead weight
             if _is_external(filename):
                 logger.warning(
                     "offline_site: dropped external %s %s on page %s", key[:-1], filename, pagename

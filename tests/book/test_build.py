@@ -97,3 +97,9 @@ def test_every_widget_output_has_a_static_fallback(book):
     assert seen >= 1, "the intro's demo should have produced a widget view in the executed notebook"
     intro = book.page("book/intro").read_text()
     assert 'class="animation"' in intro and "gdh-demo-static" in intro
+
+
+def test_pages_carry_no_widget_state(book):
+    """The static pages load no widget manager, so they must not carry ipywidgets state either."""
+    heavy = [d for d in book.docnames if "application/vnd.jupyter.widget-state+json" in book.page(d).read_text()]
+    assert not heavy, f"pages with embedded widget state: {heavy}"
