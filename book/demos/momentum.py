@@ -1,0 +1,323 @@
+r"""Chapter 7, momentum and Nesterov: paths on ill-conditioned quadratics, the lectures' own forms of the
+update, tuned rates against the condition number, and the chapter's two demos.
+
+Every trajectory in the PyTorch convention comes from :func:`solutions.momentum_step` and
+:func:`solutions.gd_step`. The lectures' forms (lecture 004's :math:`v \leftarrow \lambda v - \eta\nabla L`,
+lecture 003's look-ahead Nesterov) are written out here only so that the chapter can compare them with the
+reference step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import solutions
+
+from matplotlib.ticker import NullLocator
+
+from .core import Demo, figure, play, slider, toggle
+
+__all__ = [
+    "METHODS",
+    "THETA0",
+    "contour_demo",
+    "ellipse",
+    "iterations_to_tolerance",
+    "lecture003_nesterov",
+    "lecture004_momentum",
+    "path",
+    "quadratic",
+    "race_demo",
+    "spectral_radius",
+    "static_first",
+    "tuned",
+]
+
+#: the three methods of the chapter, in the order they are drawn
+METHODS = ("GD", "momentum", "Nesterov")
+COLORS = {"GD": "C0", "momentum": "C3", "Nesterov": "C2"}
+#: the rotation of the quadratics' axes, so that the valley is not aligned with a coordinate
+ANGLE = np.pi / 6
+#: the start of every path on the quadratics, as an offset from the minimiser: 2.2 along the flat
+#: direction (eigenvalue 1) and 0.5 along the steep one (eigenvalue kappa)
+THETA0 = -2.2 * np.array([np.cos(ANGLE), np.sin(ANGLE)]) + 0.5 * np.array([-np.sin(ANGLE), np.cos(ANGLE)])
+#: a path is cut off (and drawn as diverged) once it is this far from the minimiser
+BLOW_UP = 1e6
+
+
+def quadratic(kappa: float) -> solutions.Quadratic:
+    r"""The chapter's test problem: eigenvalues :math:`\lambda_{\min} = 1` and
+    :math:`\lambda_{\max} = \kappa`, axes turned by ``ANGLE``."""
+    return solutions.Quadratic(kappa, angle=ANGLE)
+
+
+def tuned(method: str, kappa: float, lam_min: float = 1.0) -> tuple[float, float]:
+    r"""The classical tuned ``(lr, momentum)`` for a quadratic with curvatures in
+    :math:`[\lambda_{\min}, \kappa\lambda_{\min}]`.
+
+    GD: :math:`\alpha = 2/(\lambda_{\max} + \lambda_{\min})`. Heavy ball (Polyak):
+    :math:`\alpha = 4/(\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}})^2`,
+    :math:`\mu = ((\sqrt\kappa - 1)/(\sqrt\kappa + 1))^2`. Nesterov: :math:`\alpha = 1/\lambda_{\max}`,
+    :math:`\mu = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)`.
+
+    >>> tuned("GD", 9.0)
+    (0.2, 0.0)
+    >>> tuned("momentum", 9.0)
+    (0.25, 0.25)
+    """
+    lam_max = kappa * lam_min
+    r = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    if method == "GD":
+        return 2 / (lam_max + lam_min), 0.0
+    if method == "momentum":
+        return float(4 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2), float(r**2)
+    if method == "Nesterov":
+        return 1 / lam_max, float(r)
+    raise ValueError(f"unknown method {method!r}; use one of {METHODS}")
+
+
+def path(problem, method: str, lr: float, mu: float, n_steps: int, theta0=None) -> np.ndarray:
+    """``n_steps`` updates of ``method`` from ``theta0`` (default ``theta_star + THETA0``), with the
+    reference steps of :mod:`solutions`. Returns the ``(n_steps + 1, d)`` iterates; if the path blows up,
+    the points after that are NaN (``solutions`` rightly refuses non-finite input)."""
+    theta = problem.theta_star + THETA0 if theta0 is None else np.asarray(theta0, dtype=float)
+    out = np.full((n_steps + 1, theta.size), np.nan)
+    out[0] = theta
+    state = solutions.momentum_init(theta)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(n_steps):  # a recurrence: each step needs the one before
+            g = problem.grad(theta)
+            if method == "GD" or mu == 0.0:
+                theta = solutions.gd_step(theta, g, lr)
+            else:
+                theta, state = solutions.momentum_step(theta, g, state, lr, momentum=mu,
+                                                       nesterov=method == "Nesterov")
+            if not np.linalg.norm(theta - problem.theta_star) < BLOW_UP:
+                break
+            out[k + 1] = theta
+    return out
+
+
+def lecture004_momentum(grad_fn, theta0, eta: float, lam: float, n_steps: int):
+    r"""Lecture 004's form, as on its slide: :math:`v^0 = 0`, :math:`v^{i} = \lambda v^{i-1} - \eta \nabla
+    L(\theta^{i-1})`, :math:`\theta^{i} = \theta^{i-1} + v^{i}`. ``eta`` may be a function of the step.
+    Returns the iterates :math:`\theta^0..\theta^n`, the movements :math:`v^0..v^n` and the gradients
+    :math:`\nabla L(\theta^0)..\nabla L(\theta^{n-1})`."""
+    theta = np.asarray(theta0, dtype=float)
+    v = np.zeros_like(theta)
+    thetas, vs, grads = [theta], [v], []
+    for i in range(n_steps):
+        g = np.asarray(grad_fn(theta), dtype=float)
+        step = eta(i) if callable(eta) else eta
+        v = lam * v - step * g
+        theta = theta + v
+        thetas.append(theta), vs.append(v), grads.append(g)
+    return np.array(thetas), np.array(vs), np.array(grads)
+
+
+def lecture003_nesterov(grad_fn, x0, alpha: float, rho: float, n_steps: int):
+    r"""Lecture 003's look-ahead Nesterov: :math:`v_{t+1} = \rho v_t - \alpha \nabla f(x_t + \rho v_t)`,
+    :math:`x_{t+1} = x_t + v_{t+1}`, from :math:`v_0 = 0`. Returns the points :math:`x_t` and the velocities
+    :math:`v_t`, :math:`t = 0..n`."""
+    x = np.asarray(x0, dtype=float)
+    v = np.zeros_like(x)
+    xs, vs = [x], [v]
+    for _ in range(n_steps):
+        v = rho * v - alpha * np.asarray(grad_fn(x + rho * v), dtype=float)
+        x = x + v
+        xs.append(x), vs.append(v)
+    return np.array(xs), np.array(vs)
+
+
+def iterations_to_tolerance(problem, method: str, lr: float, mu: float, tol: float = 1e-6,
+                            max_steps: int = 100_000, theta0=None) -> int:
+    r"""The number of updates until, for the first time,
+    :math:`\|\theta_k - \theta^*\| \le \text{tol}\,\|\theta_0 - \theta^*\|`."""
+    theta = problem.theta_star + THETA0 if theta0 is None else np.asarray(theta0, dtype=float)
+    goal = tol * np.linalg.norm(theta - problem.theta_star)
+    state = solutions.momentum_init(theta)
+    for k in range(max_steps + 1):
+        if np.linalg.norm(theta - problem.theta_star) <= goal:
+            return k
+        g = problem.grad(theta)
+        if method == "GD" or mu == 0.0:
+            theta = solutions.gd_step(theta, g, lr)
+        else:
+            theta, state = solutions.momentum_step(theta, g, state, lr, momentum=mu,
+                                                   nesterov=method == "Nesterov")
+    raise RuntimeError(f"{method} did not reach tol={tol} in {max_steps} steps")
+
+
+def spectral_radius(method: str, lr: float, mu: float, eigenvalues) -> float:
+    r"""The asymptotic rate of a method on a quadratic: the largest :math:`|z|` of the per-eigenvalue
+    iteration matrices. GD: :math:`1 - \alpha\lambda`. Heavy ball: the roots of
+    :math:`z^2 - (1 + \mu - \alpha\lambda) z + \mu`. Nesterov (PyTorch form): the roots of
+    :math:`z^2 - (1 + \mu)(1 - \alpha\lambda) z + \mu (1 - \alpha\lambda)`."""
+    worst = 0.0
+    for lam in np.atleast_1d(eigenvalues):
+        if method == "GD":
+            roots = [1 - lr * lam]
+        elif method == "momentum":
+            roots = np.roots([1.0, -(1 + mu - lr * lam), mu])
+        elif method == "Nesterov":
+            c = 1 - lr * lam
+            roots = np.roots([1.0, -(1 + mu) * c, mu * c])
+        else:
+            raise ValueError(f"unknown method {method!r}")
+        worst = max(worst, float(np.max(np.abs(roots))))
+    return worst
+
+
+def ellipse(problem: solutions.Quadratic, level: float, n: int = 121) -> tuple[np.ndarray, np.ndarray]:
+    r"""The level set :math:`f(\theta) = \text{level}` of a quadratic, an ellipse, as x and y arrays (so a
+    demo can redraw its contours with ``set_data`` when :math:`\kappa` changes)."""
+    lam, vec = np.linalg.eigh(problem.A)
+    phi = np.linspace(0, 2 * np.pi, n)
+    u = np.sqrt(2 * level / lam)[:, None] * np.array([np.cos(phi), np.sin(phi)])
+    pts = problem.theta_star[:, None] + vec @ u
+    return pts[0], pts[1]
+
+
+# --------------------------------------------------------------------------- demo 1: sliders on contours
+
+N_STEPS = 60
+LEVELS = 0.5 ** np.arange(0, 14, 1.5)  # fractions of f(theta0) drawn as contours
+XLIM, YLIM = (-2.6, 2.6), (-1.6, 1.6)
+
+
+def static_first(demo: Demo) -> Demo:
+    """Render the demo's static animation now and drop the finished animation's leftover hook.
+
+    ``Demo.to_html`` renders the frames with a matplotlib ``FuncAnimation`` and then sets its
+    ``event_source`` to None, but the animation stays connected to the canvas's ``draw_event`` until it
+    is garbage-collected; in a long notebook it can outlive the call, and the next ``canvas.draw()`` (the
+    live view's first picture) then fails inside matplotlib's ``Animation._start``. Disconnecting that
+    hook makes the order of display safe whatever the garbage collector does.
+    """
+    from matplotlib.animation import Animation
+
+    demo.to_html()
+    callbacks = demo.fig.canvas.callbacks
+    for cid, ref in list(callbacks.callbacks.get("draw_event", {}).items()):
+        func = ref()
+        if isinstance(getattr(func, "__self__", None), Animation):
+            callbacks.disconnect(cid)
+    return demo
+
+
+def _drop_layout_placeholder(fig) -> None:
+    """Demo freezes the layout with ``set_layout_engine("none")``, which leaves a placeholder engine that
+    makes every ``savefig`` lay the figure out once more; with no engine at all a frame renders about a
+    third faster."""
+    fig.set_layout_engine(None)
+
+
+def _clip_for_plot(pts: np.ndarray) -> np.ndarray:
+    """Points far outside the view are dropped so that a diverging path does not draw long spikes."""
+    pts = pts.copy()
+    far = np.abs(pts).max(axis=1) > 6
+    pts[far] = np.nan
+    return pts
+
+
+def contour_demo(n_steps: int = N_STEPS) -> Demo:
+    r"""Sliders for μ, α (as :math:`\alpha\lambda_{\max}`) and κ, toggles for GD / momentum / Nesterov:
+    the paths on the contours of the quadratic, and their cost against the step. The static version sweeps
+    μ from 0 to 0.95 at κ = 30, then κ from 3 to 100 at μ = 0.8."""
+    fig, (ax, ax_cost) = figure(1, 2, figsize=(7.2, 3.2), gridspec_kw={"width_ratios": [1.35, 1]})
+    # no tick labels: the coordinates carry no meaning here, and text is most of a frame's drawing time
+    ax.set(xlim=XLIM, ylim=YLIM, aspect="equal", xlabel=r"$\theta_1$", ylabel=r"$\theta_2$",
+           xticks=[], yticks=[])
+    contours = [ax.plot([], [], color="0.75", lw=0.8)[0] for _ in LEVELS]
+    ax.plot([0], [0], "*", color="k", ms=9)
+    lines = {m: ax.plot([], [], "-", color=COLORS[m], lw=1.2, label=m)[0] for m in METHODS}
+    ax.legend(loc="lower right", fontsize=7, framealpha=0.8)
+    title = ax.set_title("", fontsize=9)
+    ax_cost.set(yscale="log", xlim=(0, n_steps), ylim=(1e-8, 1e3), xlabel="step $t$",
+                ylabel=r"$L(\theta_t) - L^*$")
+    ax_cost.set_yticks([1e-8, 1e-4, 1e0])
+    ax_cost.set_xticks([0, n_steps // 2, n_steps])
+    ax_cost.yaxis.set_minor_locator(NullLocator())
+    ax_cost.grid(alpha=0.3)
+    costs = {m: ax_cost.plot([], [], color=COLORS[m], lw=1.4)[0] for m in METHODS}
+    note = ax_cost.set_title("", fontsize=9)
+    steps = np.arange(n_steps + 1)
+
+    def update(mu, alpha_L, kappa, gd, momentum, nesterov, **_):
+        q = quadratic(kappa)
+        f0 = float(q.f(q.theta_star + THETA0))
+        for line, level in zip(contours, LEVELS):
+            line.set_data(*ellipse(q, level * f0))
+        lr = alpha_L / kappa
+        shown = {"GD": gd, "momentum": momentum, "Nesterov": nesterov}
+        finals = []
+        for m in METHODS:
+            pts = path(q, m, lr, mu, n_steps) if shown[m] else np.full((n_steps + 1, 2), np.nan)
+            xy = _clip_for_plot(pts)
+            lines[m].set_data(xy[:, 0], xy[:, 1])
+            c = q.f(pts)
+            costs[m].set_data(steps, np.where(c > 1e3, np.nan, c))
+            if shown[m]:
+                diverged = not np.isfinite(c[-1]) or c[-1] > f0
+                finals.append(f"{m}: " + ("diverges" if diverged else f"{c[-1]:.1e}"))
+        title.set_text(f"κ = {kappa:.0f}   α·λmax = {alpha_L:.2f}   μ = {mu:.2f}")
+        note.set_text(f"after {n_steps} steps: " + ("\n".join(finals) if finals else "nothing shown"))
+
+    controls = {
+        "mu": slider(0.0, 0.95, 0.01, value=0.8, label="μ (momentum)"),
+        "alpha_L": slider(0.05, 2.5, 0.05, value=1.0, label="α·λmax"),
+        "kappa": slider(1.0, 100.0, 1.0, value=30.0, label="κ"),
+        "gd": toggle(True, "GD"),
+        "momentum": toggle(True, "momentum"),
+        "nesterov": toggle(True, "Nesterov"),
+    }
+    frames = [{"mu": float(m), "kappa": 30.0} for m in np.round(np.linspace(0.0, 0.95, 16), 2)]
+    frames += [{"mu": 0.8, "kappa": float(k)} for k in (3, 6, 10, 20, 45, 60, 80, 100)]
+    demo = Demo(fig, update, controls, frames=frames, fps=3)
+    _drop_layout_placeholder(fig)
+    demo.artists = {"paths": lines, "costs": costs, "contours": contours, "title": title, "note": note}
+    return demo
+
+
+# --------------------------------------------------------------------------- demo 2: the race
+
+RACE_KAPPA = 100.0
+RACE_STEPS = 120
+
+
+def race_demo(kappa: float = RACE_KAPPA, n_steps: int = RACE_STEPS, every: int = 5) -> Demo:
+    """GD, heavy ball and Nesterov side by side, each with its tuned rates, stepped through the
+    iterations with a play button. The static version shows every ``every``-th step."""
+    q = quadratic(kappa)
+    f0 = float(q.f(q.theta_star + THETA0))
+    fig, axes = figure(1, 3, figsize=(7.5, 2.2), sharey=True)
+    trails, heads, labels = {}, {}, {}
+    paths = {}
+    for ax, m in zip(axes, METHODS):
+        lr, mu = tuned(m, kappa)
+        paths[m] = path(q, m, lr, mu, n_steps)
+        for level in LEVELS:
+            ax.plot(*ellipse(q, level * f0), color="0.8", lw=0.7)
+        ax.plot([0], [0], "*", color="k", ms=8)
+        ax.set(xlim=XLIM, ylim=YLIM, aspect="equal", xticks=[], yticks=[])
+        ax.set_title(f"{m}: α = {lr:.4f}, μ = {mu:.3f}", fontsize=8)
+        trails[m] = ax.plot([], [], "-", color=COLORS[m], lw=1.0)[0]
+        heads[m] = ax.plot([], [], "o", color=COLORS[m], ms=5)[0]
+        labels[m] = ax.text(0.03, 0.04, "", transform=ax.transAxes, fontsize=8)
+    fig.suptitle("", fontsize=9)
+
+    def update(step, **_):
+        for m in METHODS:
+            p = paths[m][: step + 1]
+            trails[m].set_data(p[:, 0], p[:, 1])
+            heads[m].set_data(p[-1:, 0], p[-1:, 1])
+            err = np.linalg.norm(p[-1] - q.theta_star) / np.linalg.norm(THETA0)
+            labels[m].set_text(f"‖θ−θ*‖/‖θ₀−θ*‖ = {err:.1e}")
+        fig.suptitle(f"κ = {kappa:.0f}, step t = {step}", fontsize=9)
+
+    frames = {"step": list(range(0, n_steps + 1, every))}
+    demo = Demo(fig, update, {"step": play(n_steps + 1, label="step t", interval=100)}, frames=frames, fps=6)
+    _drop_layout_placeholder(fig)
+    demo.artists = {"trails": trails, "heads": heads, "labels": labels}
+    demo.paths = paths
+    return demo
