@@ -20,7 +20,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.preprocessors import Execute
 
-from autograder.sandbox import SandboxedKernelManager, sandbox_status, sandboxed
+from autograder.sandbox import SandboxedKernelManager, _new_userns, sandbox_status, sandboxed
 
 CELLS = [
     "import numpy as np\nimport autograder.probe",
@@ -46,6 +46,31 @@ def time_one(cls, folder: str) -> float:
     return elapsed
 
 
+def jail_start(rounds: int = 21) -> tuple[float, float]:
+    """Median seconds to run ``/bin/true`` plainly and through the jail (bwrap + the rlimit wrapper)."""
+    import subprocess
+
+    km = SandboxedKernelManager()
+    folder = tempfile.mkdtemp(prefix="bench-jail-")
+    plain, jail = [], []
+    try:
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            subprocess.run(["/bin/true"], check=True)
+            plain.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            fd = _new_userns(km.jail_host_uid) if os.geteuid() == 0 else None
+            entries, fds = km._scratch_entries(folder)
+            argv = km._bwrap_argv(sandbox_status()[1], ["/bin/true"], folder, entries, folder, fd)
+            subprocess.run(argv, check=True, pass_fds=tuple(fds) + ((fd,) if fd is not None else ()))
+            for handle in fds + ([fd] if fd is not None else []):
+                os.close(handle)
+            jail.append(time.perf_counter() - t0)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return statistics.median(plain), statistics.median(jail)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
@@ -68,11 +93,14 @@ def main() -> int:
         shutil.rmtree(folder, ignore_errors=True)
     plain, jail = statistics.median(times["plain"]), statistics.median(times["sandboxed"])
     km = SandboxedKernelManager()
+    true_plain, true_jail = jail_start()
     print(f"sandbox overhead per notebook (kernel start + {len(CELLS)} cells + shutdown), "
           f"median of {args.rounds} rounds, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     print(f"  plain nbgrader Execute   {plain * 1000:8.0f} ms")
     print(f"  sandboxed (bwrap jail)   {jail * 1000:8.0f} ms")
     print(f"  overhead                 {(jail - plain) * 1000:+8.0f} ms   ratio {jail / plain:.2f}")
+    print(f"  jail start alone: /bin/true {true_plain * 1000:.1f} ms, through the jail {true_jail * 1000:.1f} ms "
+          f"(median of 21)")
     print(f"  limits: memory {km.memory_limit >> 20} MiB, cpu {km.cpu_time_limit} s, wall {km.wall_time_limit} s, "
           f"processes {km.max_processes}; grader uid {os.geteuid()}")
     return 0
