@@ -21,9 +21,8 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 pytestmark = pytest.mark.browser
 
 PAGES = toc_docnames()
-# The search page must find this word, and (if not None) list this page among the results.
-# Switch to ("Nesterov", "book/<momentum chapter>") when the momentum chapter lands.
-SEARCH_CASES = [("Nesterov", None), ("gradient", "book/intro")]
+# The search page must find the word and list the page among the results (None: any page).
+SEARCH_CASES = [("Nesterov", "book/07-momentum"), ("gradient", "book/intro")]
 
 TYPESET = """async () => {
   if (!window.MathJax || !window.MathJax.startup || !window.MathJax.startup.promise) return null;
