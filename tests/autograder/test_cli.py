@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from autograder import cli
-from autograder.builders import search_examples
+from autograder.builders import examples
 
 SOURCE = nbformat.read(os.path.join(cli.SOURCE, "search", "search.ipynb"), as_version=4)
 BLANK = nbformat.read(os.path.join(cli.HERE, "examples", "search", "blank_search.ipynb"), as_version=4)
@@ -68,14 +68,17 @@ def test_course_dir_config_loads_the_repos(tmp_path):
     assert nbapi.coursedir.source_directory == cli.SOURCE
 
 
-def test_examples_match_their_builder():
+@pytest.mark.parametrize("name", cli.source_assignments())
+def test_examples_match_their_builder(name):
     """Each committed example's answers are the builder's variant of the source's current answers."""
-    correct = {g: search_examples._solution_code(SOURCE, g) for g in ("cost", "grid_search", "coarse_to_fine")}
-    folder = os.path.join(cli.HERE, "examples", "search")
-    for name, changes in search_examples.VARIANTS.items():
-        nb = nbformat.read(os.path.join(folder, f"{name}_search.ipynb"), as_version=4)
-        answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-                   if c.metadata.get("nbgrader", {}).get("solution")}
-        expected = {g: changes[g](code) if g in changes else code for g, code in correct.items()}
-        assert answers == expected, f"{name}: run `python -m autograder.builders.search_examples`"
-    assert nbformat.read(os.path.join(folder, "correct_search.ipynb"), as_version=4) == SOURCE
+    import importlib
+
+    variants = importlib.import_module(f"autograder.builders.{name}_examples").VARIANTS
+    source = nbformat.read(examples.source_path(name), as_version=4)
+    folder = os.path.join(cli.HERE, "examples", name)
+    for student, changes in variants.items():
+        nb = nbformat.read(os.path.join(folder, f"{student}_{name}.ipynb"), as_version=4)
+        answers = {examples.grade_id(c): c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")}
+        assert answers == examples.answers_for(source, changes), (
+            f"{student}: run `python -m autograder.builders.{name}_examples` and commit")
+    assert nbformat.read(os.path.join(folder, f"correct_{name}.ipynb"), as_version=4) == source

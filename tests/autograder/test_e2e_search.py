@@ -1,11 +1,8 @@
 """End to end, with the real nbgrader pipeline: release → collect (an LMS zip) → grade → feedback → export,
 in a temporary course dir, on the sample submissions in autograder/examples/search/."""
 
-import copy
 import csv
-import json
 import os
-import re
 import subprocess
 import sys
 import sysconfig
@@ -16,9 +13,9 @@ import pytest
 
 from autograder import cli
 
-pytestmark = pytest.mark.e2e
+from pipeline import run_pipeline, verdicts
 
-EXAMPLES = os.path.join(cli.HERE, "examples", "search")
+pytestmark = pytest.mark.e2e
 
 # student: (score, status, manual review)
 EXPECTED = {
@@ -40,36 +37,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    root = tmp_path_factory.mktemp("course")
-    course_dir = str(root / "course")
-    old = os.environ.get("AUTOGRADER_CELL_TIMEOUT")
-    os.environ["AUTOGRADER_CELL_TIMEOUT"] = "8"
-    lms = root / "lms-download.zip"
-    with zipfile.ZipFile(lms, "w") as archive:
-        for name in sorted(os.listdir(EXAMPLES)):
-            archive.write(os.path.join(EXAMPLES, name), name)
-        archive.writestr("search.ipynb", "{}")  # no student id in the name: reported, not guessed
-    assert cli.main(["--course-dir", course_dir, "release"]) == 0
-    collected = cli.collect(course_dir, str(lms), None)
-    report = str(root / "report.json")
-    assert cli.main(["--course-dir", course_dir, "grade", "search", "--no-progress", "--report", report]) == 0
-    rows = {row["student"]: row for row in json.load(open(report))}
-    yield {"dir": course_dir, "collected": collected, "rows": rows}
-    if old is None:
-        del os.environ["AUTOGRADER_CELL_TIMEOUT"]
-    else:
-        os.environ["AUTOGRADER_CELL_TIMEOUT"] = old
-
-
-def verdicts(course, student):
-    path = os.path.join(course["dir"], "autograded", student, "search", "search.ipynb")
-    nb = nbformat.read(path, as_version=4)
-    text = []
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade"):
-            for out in cell.outputs:
-                text += out.get("traceback", []) + [out.get("text", "")]
-    return "\n".join(text)
+    return run_pipeline(tmp_path_factory.mktemp("search"), "search")
 
 
 def test_release_has_no_solutions_and_zips(course):
