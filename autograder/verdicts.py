@@ -25,6 +25,10 @@ Every graded cell must be registered in ``autograder/cases/<assignment>.py``; a 
 probe registration gets a zero with an error saying so (fail closed), and ``tests/autograder`` checks that
 every graded cell of every source notebook is registered.
 
+The one kernel-side fact a verdict takes on trust is the probe's *mutated input* flag: a notebook that
+tampers with the probe can hide that its function changed an input in place (and so keep those points),
+but it can never make a wrong value pass, because values are compared here.
+
 A probe record that is missing (the cell raised before the probe ran, the function is undefined, the cell
 timed out) is a fail that carries the cell's own error. Two records for one probe in one cell mean that
 someone else displayed probe data: a fail, flagged as tampering.

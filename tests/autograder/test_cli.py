@@ -82,3 +82,13 @@ def test_examples_match_their_builder(name):
         assert answers == examples.answers_for(source, changes), (
             f"{student}: run `python -m autograder.builders.{name}_examples` and commit")
     assert nbformat.read(os.path.join(folder, f"correct_{name}.ipynb"), as_version=4) == source
+
+
+def test_python_dash_m_autograder_runs():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "autograder", "--help"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    for command in ("release", "collect", "grade", "feedback", "export", "--course-dir"):
+        assert command in proc.stdout
