@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import inspect
 import json
 import math
 import signal
@@ -93,19 +94,37 @@ def to_jsonable(value, _depth=0):
     return {"unsupported": f"{type(value).__name__}: {repr(value)[:200]}"}
 
 
-def _same(a, b) -> bool:
-    """Exact structural equality, used to detect mutated inputs (callables are never compared)."""
-    if callable(a) or callable(b):
+_OPAQUE = (np.random.Generator, np.random.RandomState, np.random.BitGenerator)
+
+
+def _same(a, b, _depth: int = 0) -> bool:
+    """Structural equality of an input before and after the call, to detect in-place mutation.
+
+    Arrays, lists, tuples, dicts and the attributes of plain objects (a problem instance, a NamedTuple
+    state, a callable test function with parameters) are compared; functions and random generators are
+    not (drawing from a generator it was given is the function's job).
+    """
+    if a is b or _depth > 20:
         return True
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        a, b = np.asarray(a), np.asarray(b)
-        return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, _OPAQUE) or isinstance(a, (type, type(len), type(_same))) or inspect.ismodule(a):
+        return True
+    if isinstance(a, np.ndarray):
+        return a.shape == b.shape and a.dtype == b.dtype and bool(
+            np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y, _depth + 1) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k], _depth + 1) for k in a)
+    if isinstance(a, (int, float, complex, str, bytes, bool, np.generic)) or a is None:
+        return bool(a == b) or (a != a and b != b)  # nan stays nan
+    if hasattr(a, "__dict__"):
+        return _same(vars(a), vars(b), _depth + 1)
     try:
         return bool(a == b)
-    except Exception:
-        return False
+    except Exception:  # noqa: BLE001 - not comparable: assume unchanged
+        return True
 
 
 def load_spec(name: str):

@@ -121,3 +121,21 @@ def test_kernel_side_never_needs_solutions():
                           env=dict(os.environ, PYTHONWARNINGS="ignore"))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "loaded: []"
+
+
+class Problem:
+    def __init__(self):
+        self.X = np.eye(2)
+
+
+def test_mutation_check_looks_inside_objects_but_not_at_generators():
+    def touches_problem(problem, rng):
+        rng.random()  # drawing from the generator is fine
+        problem.X[0, 0] = 5.0
+        return 0.0
+
+    case = Case((Problem(), np.random.default_rng(0)), names=("problem", "rng"))
+    assert run_case(touches_problem, case)["mutated"] == ["problem"]
+    assert run_case(lambda problem, rng: rng.random(), case)["mutated"] == []
+    nan_case = Case((np.array([np.nan]), float("nan")), names=("a", "b"))
+    assert run_case(lambda a, b: 0.0, nan_case)["mutated"] == []
