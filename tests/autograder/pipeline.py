@@ -10,7 +10,7 @@ import nbformat
 from autograder import cli
 
 
-def run_pipeline(root, assignment: str, cell_timeout: int = 8) -> dict:
+def run_pipeline(root, assignment: str, cell_timeout: int = 12) -> dict:
     """Release, collect the examples as one LMS zip (plus a file with no student id), grade.
 
     Returns ``{"dir", "collected", "rows"}``, rows by student as in ``grade --report``.
