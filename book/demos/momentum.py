@@ -29,7 +29,6 @@ __all__ = [
     "quadratic",
     "race_demo",
     "spectral_radius",
-    "static_first",
     "tuned",
 ]
 
@@ -185,26 +184,6 @@ LEVELS = 0.5 ** np.arange(0, 14, 1.5)  # fractions of f(theta0) drawn as contour
 XLIM, YLIM = (-2.6, 2.6), (-1.6, 1.6)
 
 
-def static_first(demo: Demo) -> Demo:
-    """Render the demo's static animation now and drop the finished animation's leftover hook.
-
-    ``Demo.to_html`` renders the frames with a matplotlib ``FuncAnimation`` and then sets its
-    ``event_source`` to None, but the animation stays connected to the canvas's ``draw_event`` until it
-    is garbage-collected; in a long notebook it can outlive the call, and the next ``canvas.draw()`` (the
-    live view's first picture) then fails inside matplotlib's ``Animation._start``. Disconnecting that
-    hook makes the order of display safe whatever the garbage collector does.
-    """
-    from matplotlib.animation import Animation
-
-    demo.to_html()
-    callbacks = demo.fig.canvas.callbacks
-    for cid, ref in list(callbacks.callbacks.get("draw_event", {}).items()):
-        func = ref()
-        if isinstance(getattr(func, "__self__", None), Animation):
-            callbacks.disconnect(cid)
-    return demo
-
-
 def _drop_layout_placeholder(fig) -> None:
     """Demo freezes the layout with ``set_layout_engine("none")``, which leaves a placeholder engine that
     makes every ``savefig`` lay the figure out once more; with no engine at all a frame renders about a
@@ -228,19 +207,20 @@ def contour_demo(n_steps: int = N_STEPS) -> Demo:
     # no tick labels: the coordinates carry no meaning here, and text is most of a frame's drawing time
     ax.set(xlim=XLIM, ylim=YLIM, aspect="equal", xlabel=r"$\theta_1$", ylabel=r"$\theta_2$",
            xticks=[], yticks=[])
-    contours = [ax.plot([], [], color="0.75", lw=0.8)[0] for _ in LEVELS]
+    # the artists that update() changes are animated=True: the live view redraws only them (blitting)
+    contours = [ax.plot([], [], color="0.75", lw=0.8, animated=True)[0] for _ in LEVELS]
     ax.plot([0], [0], "*", color="k", ms=9)
-    lines = {m: ax.plot([], [], "-", color=COLORS[m], lw=1.2, label=m)[0] for m in METHODS}
+    lines = {m: ax.plot([], [], "-", color=COLORS[m], lw=1.2, label=m, animated=True)[0] for m in METHODS}
     ax.legend(loc="lower right", fontsize=7, framealpha=0.8)
-    title = ax.set_title("", fontsize=9)
+    title = ax.set_title("", fontsize=9, animated=True)
     ax_cost.set(yscale="log", xlim=(0, n_steps), ylim=(1e-8, 1e3), xlabel="step $t$",
                 ylabel=r"$L(\theta_t) - L^*$")
     ax_cost.set_yticks([1e-8, 1e-4, 1e0])
     ax_cost.set_xticks([0, n_steps // 2, n_steps])
     ax_cost.yaxis.set_minor_locator(NullLocator())
     ax_cost.grid(alpha=0.3)
-    costs = {m: ax_cost.plot([], [], color=COLORS[m], lw=1.4)[0] for m in METHODS}
-    note = ax_cost.set_title("", fontsize=9)
+    costs = {m: ax_cost.plot([], [], color=COLORS[m], lw=1.4, animated=True)[0] for m in METHODS}
+    note = ax_cost.set_title("", fontsize=9, animated=True)
     steps = np.arange(n_steps + 1)
 
     def update(mu, alpha_L, kappa, gd, momentum, nesterov, **_):
@@ -290,7 +270,7 @@ def race_demo(kappa: float = RACE_KAPPA, n_steps: int = RACE_STEPS, every: int =
     iterations with a play button. The static version shows every ``every``-th step."""
     q = quadratic(kappa)
     f0 = float(q.f(q.theta_star + THETA0))
-    fig, axes = figure(1, 3, figsize=(7.5, 2.2), sharey=True)
+    fig, axes = figure(1, 3, figsize=(7.5, 2.4), sharey=True)
     trails, heads, labels = {}, {}, {}
     paths = {}
     for ax, m in zip(axes, METHODS):
@@ -300,11 +280,10 @@ def race_demo(kappa: float = RACE_KAPPA, n_steps: int = RACE_STEPS, every: int =
             ax.plot(*ellipse(q, level * f0), color="0.8", lw=0.7)
         ax.plot([0], [0], "*", color="k", ms=8)
         ax.set(xlim=XLIM, ylim=YLIM, aspect="equal", xticks=[], yticks=[])
-        ax.set_title(f"{m}: α = {lr:.4f}, μ = {mu:.3f}", fontsize=8)
-        trails[m] = ax.plot([], [], "-", color=COLORS[m], lw=1.0)[0]
-        heads[m] = ax.plot([], [], "o", color=COLORS[m], ms=5)[0]
-        labels[m] = ax.text(0.03, 0.04, "", transform=ax.transAxes, fontsize=8)
-    fig.suptitle("", fontsize=9)
+        ax.set_title(f"{m}, κ = {kappa:.0f}\nα = {lr:.4f}, μ = {mu:.3f}", fontsize=8)
+        trails[m] = ax.plot([], [], "-", color=COLORS[m], lw=1.0, animated=True)[0]
+        heads[m] = ax.plot([], [], "o", color=COLORS[m], ms=5, animated=True)[0]
+        labels[m] = ax.text(0.03, 0.04, "", transform=ax.transAxes, fontsize=8, animated=True)
 
     def update(step, **_):
         for m in METHODS:
@@ -312,8 +291,8 @@ def race_demo(kappa: float = RACE_KAPPA, n_steps: int = RACE_STEPS, every: int =
             trails[m].set_data(p[:, 0], p[:, 1])
             heads[m].set_data(p[-1:, 0], p[-1:, 1])
             err = np.linalg.norm(p[-1] - q.theta_star) / np.linalg.norm(THETA0)
-            labels[m].set_text(f"‖θ−θ*‖/‖θ₀−θ*‖ = {err:.1e}")
-        fig.suptitle(f"κ = {kappa:.0f}, step t = {step}", fontsize=9)
+            # axes-level texts only: savefig (the static frames) skips animated figure-level artists
+            labels[m].set_text(f"t = {step}:  ‖θₜ−θ*‖/‖θ₀−θ*‖ = {err:.1e}")
 
     frames = {"step": list(range(0, n_steps + 1, every))}
     demo = Demo(fig, update, {"step": play(n_steps + 1, label="step t", interval=100)}, frames=frames, fps=6)
