@@ -155,7 +155,7 @@ def _frame_steps(max_steps: int, n_frames: int) -> np.ndarray:
 
 
 def race_demo(problems: dict, base_rates: dict, cache: dict | None = None, max_steps: int = 1500,
-              tol: float = 1e-6, n_frames: int = 31) -> Demo:
+              tol: float = 1e-6, n_frames: int = 25) -> Demo:
     """Five optimizers on a 2-D problem: contours with trajectories (left) and ``f - f*`` (right).
 
     ``problems`` maps a label to ``(problem, theta0, (xlim, ylim))``; ``base_rates[(label, name)]`` is the
@@ -166,7 +166,7 @@ def race_demo(problems: dict, base_rates: dict, cache: dict | None = None, max_s
     """
     labels = list(problems)
     frames_at = _frame_steps(max_steps, n_frames)
-    fig, (ax, ax_gap) = figure(1, 2, figsize=(7.2, 3.3))
+    fig, (ax, ax_gap) = figure(1, 2, figsize=(7.6, 3.3))
     cache = dict(cache or {})
 
     def get(label, name, lr):
@@ -235,9 +235,9 @@ def race_demo(problems: dict, base_rates: dict, cache: dict | None = None, max_s
             lines[name].set_label(f"{name} η={lr:.2g}{end}")
         if key != static["key"]:  # contours and legend are part of the cached background
             draw_contours(problem)
-            # animated too, so that it stays on top of the animated curves, as in a full draw
-            ax_gap.legend(handles=[lines[n] for n in OPTIMIZERS], loc="upper right", fontsize=7,
-                          framealpha=0.85).set_animated(True)
+            # outside the axes, so that the (animated) curves never cross it
+            ax_gap.legend(handles=[lines[n] for n in OPTIMIZERS], loc="upper left",
+                          bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, borderaxespad=0.0)
             static["key"] = key
             if static["demo"] is not None:
                 static["demo"].invalidate()

@@ -73,10 +73,13 @@ def test_demo_controls_change_the_artists():
     np.testing.assert_allclose(np.array(newton.get_xydata())[0], [0.5, 0.5])
 
 
-def test_demo_static_version_has_one_frame_per_step():
-    demo = _demo()
-    assert len(demo.frames()) == 13
+def test_demo_static_version_steps_through_the_iterations():
+    demo = _demo()  # 12 steps: every one is shown
     assert [f["step"] for f in demo.frames()] == list(range(13))
+    problems = {"Rosenbrock": (solutions.Rosenbrock(), {"a": [-1.2, 1.0]}, ((-2, 2), (-1.5, 3.5)))}
+    longer = D.stepper_demo(problems, n_steps=39)  # every step up to 12, then every other one, and the last
+    steps = [f["step"] for f in longer.frames()]
+    assert steps[:13] == list(range(13)) and steps[-1] == 39 and 20 <= len(steps) <= 40
     assert "gdh-demo-static" in demo.to_html()
 
 
