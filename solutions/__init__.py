@@ -28,6 +28,7 @@ from .schedules import cosine_decay, exponential_decay, inverse_sqrt_decay, step
 from .search import SearchResult, coarse_to_fine, coarse_to_fine_path, grid_search, random_points, random_search
 from .second_order import LBFGSResult, lbfgs, lbfgs_two_loop, newton_step, wolfe_line_search
 from .smoothing import ema
+from .training import max_stable_lr, minibatch_sgd, sgd_epoch, train
 
 __all__ = [
     "AdaGradState", "AdamState", "LBFGSResult", "LinearRegression", "MomentumState", "NonConvex1D", "Problem",
@@ -38,4 +39,5 @@ __all__ = [
     "loss", "loss_gradient", "make_regression", "momentum_init", "momentum_step", "newton_step",
     "numerical_gradient", "random_points", "random_search", "rmsprop_init", "rmsprop_step", "run", "run_epochs",
     "step_decay", "wolfe_line_search",
+    "max_stable_lr", "minibatch_sgd", "sgd_epoch", "train",
 ]
