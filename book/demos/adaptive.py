@@ -231,8 +231,8 @@ def race_demo(problems: dict, base_rates: dict, cache: dict | None = None, max_s
             heads[name].set_data([p.thetas[k, 0]], [p.thetas[k, 1]])
             # clipped a little above the axis' bottom, so the curve stays off the bottom spine
             gap_lines[name].set_data(np.arange(k + 1), np.maximum(p.gaps[: k + 1], 2 * floor))
-            end = {"converged": f": {p.steps} steps", "diverged": ": diverged", "ran out": ""}[p.status]
-            lines[name].set_label(f"{name} η={lr:.2g}{end}")
+            end = {"converged": f"{p.steps} steps", "diverged": "diverged", "ran out": f"> {max_steps} steps"}[p.status]
+            lines[name].set_label(f"{name}, η = {lr:.2g}\n{end}")
         if key != static["key"]:  # contours and legend are part of the cached background
             draw_contours(problem)
             # outside the axes, so that the (animated) curves never cross it
