@@ -13,6 +13,7 @@ Jupyter Book 1 pulls several things from CDNs by default. This extension:
   Colab and JupyterHub launch buttons remain: they are links, not resources;
 * drops the ipywidgets state that myst-nb embeds in each page with a demo: the static page shows
   each demo's text/html version and loads no widget manager, so the state is never read;
+* deletes the themes' JavaScript/CSS source maps from ``_static`` (only developer tools read them);
 * drops any other script or stylesheet whose URL is not relative to the site, and fails the build
   with a warning naming it, so a new CDN dependency can never slip in silently.
 """
@@ -114,6 +115,10 @@ def _build_finished(app: Sphinx, exc: Exception | None) -> None:
         f"{MATHJAX_DIST} wheel on PyPI.\n"
     )
     (dest / "LICENSE-NOTICE.txt").write_text(license_text)
+    # The themes ship source maps of their bundles (3+ MB) that only a browser's developer tools
+    # ever fetch; they are dead weight in a site meant to be copied to a laptop or a phone.
+    for source_map in (Path(app.outdir) / "_static").rglob("*.map"):
+        source_map.unlink()
 
 
 def setup(app: Sphinx) -> dict:

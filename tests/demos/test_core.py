@@ -214,3 +214,24 @@ def test_blitting_matches_a_full_draw():
     frames = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=\\\s]+)", demo.to_html())
     a, b = (_pixels(base64.b64decode(re.sub(r"[\\\s]", "", f))) for f in (frames[0], frames[-1]))
     assert np.abs(a - b).max() > 100
+
+
+def test_static_frames_use_a_palette_and_are_smaller():
+    import base64
+    from io import BytesIO
+
+    from PIL import Image
+
+    small, *_ = cost_demo(n_frames=4)
+    full, *_ = cost_demo(n_frames=4, palette=None)
+    pat = r"data:image/png;base64,([A-Za-z0-9+/=\\\s]+)"
+    decode = lambda f: base64.b64decode(re.sub(r"[\\\s]", "", f))  # noqa: E731
+    small_frames = [decode(f) for f in re.findall(pat, small.to_html())]
+    full_frames = [decode(f) for f in re.findall(pat, full.to_html())]
+    assert len(small_frames) == len(full_frames) == 4
+    assert all(Image.open(BytesIO(f)).mode == "P" for f in small_frames)
+    assert sum(map(len, small_frames)) < 0.6 * sum(map(len, full_frames))
+    # the same picture, up to the palette's rounding
+    a = _pixels(small_frames[1])[..., :3]
+    b = _pixels(full_frames[1])[..., :3]
+    assert np.abs(a - b).mean() < 2
