@@ -50,38 +50,50 @@ def build(name0: str = "two wells", frames=None) -> Demo:
     G = np.stack(np.meshgrid(g, g), axis=-1)
     surfaces = {name: problem(name).f(G) for name in PROBLEMS}
 
-    fig, (ax, zoom) = figure(1, 2, figsize=(7.6, 3.7))
-    # left: both problems' contours are drawn once; update shows one set and hides the other
+    fig, (ax, zoom) = figure(1, 2, figsize=(7.6, 4.0))
+    # Everything update() changes is animated, so the live view blits it over a cached background;
+    # only a change of cost (other contours) redraws the background (see update).
     contour_sets = {}
     for name, F in surfaces.items():
-        cs = ax.contour(g, g, F, levels=14, colors="0.65", linewidths=0.7, linestyles="solid")
-        contour_sets[name] = cs
-    (star,) = ax.plot([], [], "*", color="C2", ms=13, zorder=6, label="global minimum")
-    boxes = [ax.add_patch(Rectangle((0, 0), 0, 0, fill=False, lw=1.6, zorder=4)) for _ in range(LEVELS)]
-    (next_box,) = ax.plot([], [], "--", color="C3", lw=1.4, zorder=5)
-    pts = ax.scatter([], [], s=12, color="C0", zorder=5, label="evaluated centres")
-    (best,) = ax.plot([], [], "o", ms=9, mfc="none", mec="C3", mew=2, zorder=7, label="best of the level")
+        contour_sets[name] = ax.contour(g, g, F, levels=14, colors="0.65", linewidths=0.7,
+                                        linestyles="solid")
+    anim = {"animated": True}
+    (star,) = ax.plot([], [], "*", color="C2", ms=13, zorder=6, label="global minimum", **anim)
+    boxes = [ax.add_patch(Rectangle((0, 0), 0, 0, fill=False, lw=1.6, zorder=4, **anim))
+             for _ in range(LEVELS)]
+    (next_box,) = ax.plot([], [], "--", color="C3", lw=1.4, zorder=5, **anim)
+    pts = ax.scatter([], [], s=12, color="C0", zorder=5, label="evaluated centres", **anim)
+    (best,) = ax.plot([], [], "o", ms=9, mfc="none", mec="C3", mew=2, zorder=7, label="best of the level",
+                      **anim)
     ax.set(xlim=(lo0, hi0), ylim=(lo0, hi0), xlabel=r"$\theta_1$", ylabel=r"$\theta_2$", aspect="equal")
-    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
-    title = ax.set_title(" ", fontsize=9)
+    fig.legend(handles=[star, pts, best], loc="outside lower center", ncol=3, fontsize=8, frameon=False)
+    title = ax.set_title(" ", fontsize=9, **anim)
 
-    # right: a zoom on the current box
-    img = zoom.imshow(np.zeros((2, 2)), origin="lower", cmap="viridis", aspect="equal",
-                      interpolation="bilinear")
-    zpts = zoom.scatter([], [], s=16, color="white", edgecolors="k", linewidths=0.5, zorder=3)
-    (zbest,) = zoom.plot([], [], "o", ms=10, mfc="none", mec="C3", mew=2, zorder=4)
-    (zstar,) = zoom.plot([], [], "*", color="C2", ms=13, zorder=5)
-    (znext,) = zoom.plot([], [], "--", color="C3", lw=1.4, zorder=4)
-    zoom.set(xlabel=r"$\theta_1$")
-    ztitle = zoom.set_title(" ", fontsize=9)
+    # right: a zoom on the current box, drawn in coordinates relative to the box (0 … 1 on each side),
+    # so that its axes never change; the title gives the box's size
+    img = zoom.imshow(np.zeros((2, 2)), origin="lower", cmap="viridis", extent=(0, 1, 0, 1),
+                      interpolation="bilinear", **anim)
+    zpts = zoom.scatter([], [], s=16, color="white", edgecolors="k", linewidths=0.5, zorder=3, **anim)
+    (zbest,) = zoom.plot([], [], "o", ms=10, mfc="none", mec="C3", mew=2, zorder=4, **anim)
+    (zstar,) = zoom.plot([], [], "*", color="C2", ms=13, zorder=5, **anim)
+    (znext,) = zoom.plot([], [], "--", color="C3", lw=1.4, zorder=4, **anim)
+    zoom.set(xlim=(0, 1), ylim=(0, 1), xticks=[], yticks=[], aspect="equal",
+             xlabel="zoom on the current box")
+    ztitle = zoom.set_title(" ", fontsize=9, **anim)
     colours = ["C0", "C1", "C4", "C5"]
+    shown = {"problem": None}
+    holder = {}
 
     def update(step, problem_name):
         prob = problem(problem_name)
         path = paths[problem_name]
         level, phase = divmod(int(step), 2)
-        for name, cs in contour_sets.items():
-            cs.set_visible(name == problem_name)
+        if problem_name != shown["problem"]:
+            for name, cs in contour_sets.items():
+                cs.set_visible(name == problem_name)
+            shown["problem"] = problem_name
+            if "demo" in holder:
+                holder["demo"].invalidate()  # the contours are part of the cached background
         star.set_data([prob.theta_star[0]], [prob.theta_star[1]])
         for k, rect in enumerate(boxes):
             if k <= level:
@@ -95,46 +107,47 @@ def build(name0: str = "two wells", frames=None) -> Demo:
         box, result = path[level]
         points = centres(box)
         pts.set_offsets(points)
+        lo, width = box[:, 0], box[:, 1] - box[:, 0]
+
+        def rel(p):  # box coordinates (0 … 1) of points p
+            return (np.asarray(p, dtype=float) - lo) / width
+
+        zpts.set_offsets(rel(points))
         evaluations = (level + 1) * len(points)
         if phase == 1:
             best.set_data([result.theta[0]], [result.theta[1]])
-            half = (box[:, 1] - box[:, 0]) / (2 * POINTS_PER_DIM)
+            zb = rel(result.theta)
+            zbest.set_data([zb[0]], [zb[1]])
+            half = width / (2 * POINTS_PER_DIM)
             (a0, a1), (b0, b1) = np.stack([result.theta - half, result.theta + half], axis=1)
             next_box.set_data([a0, a1, a1, a0, a0], [b0, b0, b1, b1, b0])
-            znext.set_data([a0, a1, a1, a0, a0], [b0, b0, b1, b1, b0])
+            corners = rel(np.array([[a0, b0], [a1, b0], [a1, b1], [a0, b1], [a0, b0]]))
+            znext.set_data(corners[:, 0], corners[:, 1])
             what = f"best cost {result.value:.3f}; next box"
         else:
-            best.set_data([], [])
-            next_box.set_data([], [])
-            znext.set_data([], [])
+            for artist in (best, zbest, next_box, znext):
+                artist.set_data([], [])
             what = f"evaluate {len(points)} centres"
         title.set_text(f"{problem_name}, level {level + 1}: {what}\n"
                        f"{evaluations} evaluations so far; global minimum {prob.f_star:.3f}")
 
-        # zoom on the current box
         (x0, x1), (y0, y1) = box
         zx, zy = np.linspace(x0, x1, 60), np.linspace(y0, y1, 60)
         Z = prob.f(np.stack(np.meshgrid(zx, zy), axis=-1))
         img.set_data(Z)
-        img.set_extent((x0, x1, y0, y1))
         img.set_clim(Z.min(), Z.max())
-        zoom.set_xlim(x0, x1)
-        zoom.set_ylim(y0, y1)
-        zpts.set_offsets(points)
-        if phase == 1:
-            zbest.set_data([result.theta[0]], [result.theta[1]])
-        else:
-            zbest.set_data([], [])
-        inside = np.all((prob.theta_star >= box[:, 0]) & (prob.theta_star <= box[:, 1]))
-        zstar.set_data(*([[prob.theta_star[0]], [prob.theta_star[1]]] if inside else [[], []]))
-        ztitle.set_text(f"zoom: box of width {x1 - x0:.3g}"
-                        + ("" if inside else " (global minimum outside)"))
+        inside = bool(np.all((prob.theta_star >= box[:, 0]) & (prob.theta_star <= box[:, 1])))
+        zs = rel(prob.theta_star)
+        zstar.set_data(*([[zs[0]], [zs[1]]] if inside else [[], []]))
+        ztitle.set_text(f"[{x0:.4g}, {x1:.4g}] × [{y0:.4g}, {y1:.4g}]"
+                        + ("" if inside else "\nglobal minimum outside the box"))
 
     default_frames = [{"step": s, "problem_name": name} for name in PROBLEMS for s in range(2 * LEVELS)]
     demo = Demo(fig, update,
                 {"step": play(2 * LEVELS, label="level step", interval=900),
                  "problem_name": choice(list(PROBLEMS), value=name0, label="cost")},
                 frames=default_frames if frames is None else frames, fps=1)
+    holder["demo"] = demo
     demo.artists = {"boxes": boxes, "points": pts, "best": best, "next_box": next_box, "image": img,
                     "title": title, "contours": contour_sets}
     demo.paths = paths

@@ -47,15 +47,18 @@ def build(p0: int = 5, frames=None) -> Demo:
     W, B = np.meshgrid(np.linspace(w_lo, w_hi, 161), np.linspace(b_lo, b_hi, 161))
     F = problem.f(np.stack([W, B], axis=-1))
 
-    fig, ax = figure(figsize=(5.2, 3.6))
+    fig, ax = figure(figsize=(5.2, 3.9))
     levels = np.geomspace(1e-2, F.max(), 8)
     ax.contour(W, B, F, levels=levels, colors="0.6", linewidths=0.8)
-    ax.plot(*problem.theta_star, "*", color="C2", ms=12, zorder=4, label=r"minimum $(\omega, b) = (2, 0)$")
-    pts = ax.scatter([], [], s=8, color="C0", zorder=3, label="evaluated points")
-    (best,) = ax.plot([], [], "o", ms=10, mfc="none", mec="C3", mew=2, zorder=5, label="best found")
+    ax.plot(*problem.theta_star, "*", color="C2", ms=12, zorder=4, label=r"minimum $(\omega, b) = (2, 0)$",
+            animated=True)
+    pts = ax.scatter([], [], s=8, color="C0", zorder=3, label="evaluated points",
+                     animated=True)
+    (best,) = ax.plot([], [], "o", ms=10, mfc="none", mec="C3", mew=2, zorder=5, label="best found",
+                     animated=True)
     ax.set(xlim=(w_lo, w_hi), ylim=(b_lo, b_hi), xlabel=r"$\omega$", ylabel=r"$b$")
-    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    title = ax.set_title(" ", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8, frameon=False)
+    title = ax.set_title(" ", fontsize=10, animated=True)
 
     def update(p, random):
         points, result = samples(problem, p, random)

@@ -28,26 +28,28 @@ def build(w0: float = 1.0, frames=None) -> Demo:
     costs = solutions.cost(ws, x, y)
 
     fig, (ax_fit, ax_cost) = figure(1, 2, figsize=(7.2, 3.2))
+    # the artists that update() changes are animated: the live view blits them over a cached background
 
     # left: data, fitted line, residual segments, prediction at x = 4
     xs_line = np.array([0.0, 4.5])
     ax_fit.plot(x, y, "o", color="C0", zorder=3, label="data $(x_n, y_n)$")
-    (line,) = ax_fit.plot([], [], "-", color="C1", label=r"$\hat y = x\cdot\omega$")
-    residuals = [ax_fit.plot([], [], "-", color="C3", lw=1.5)[0] for _ in x]
+    (line,) = ax_fit.plot([], [], "-", color="C1", label=r"$\hat y = x\cdot\omega$", animated=True)
+    residuals = [ax_fit.plot([], [], "-", color="C3", lw=1.5, animated=True)[0] for _ in x]
     residuals[0].set_label(r"residual $\hat y_n - y_n$")
-    (pred,) = ax_fit.plot([], [], "s", color="C1", mfc="white", zorder=3, label=r"prediction at $x=4$")
+    (pred,) = ax_fit.plot([], [], "s", color="C1", mfc="white", zorder=3, label=r"prediction at $x=4$",
+                         animated=True)
     ax_fit.set(xlim=(0, 4.5), ylim=(0, 18.5), xlabel="x (hours)", ylabel="y (points)")
     ax_fit.legend(loc="upper left", fontsize=8, frameon=False)
-    fit_title = ax_fit.set_title("", fontsize=10)
+    fit_title = ax_fit.set_title("", fontsize=10, animated=True)
 
     # right: the cost curve and the current point
     ax_cost.plot(ws, costs, color="C0")
     ax_cost.axvline(2.0, color="0.8", lw=1, zorder=0)
-    (dot,) = ax_cost.plot([], [], "o", color="C3", zorder=3)
-    (drop,) = ax_cost.plot([], [], ":", color="C3", lw=1)
+    (dot,) = ax_cost.plot([], [], "o", color="C3", zorder=3, animated=True)
+    (drop,) = ax_cost.plot([], [], ":", color="C3", lw=1, animated=True)
     ax_cost.set(xlim=(W_MIN, W_MAX), ylim=(-1, costs.max() * 1.05), xlabel=r"$\omega$",
                 ylabel=r"cost$(\omega)$")
-    cost_title = ax_cost.set_title("", fontsize=10)
+    cost_title = ax_cost.set_title("", fontsize=10, animated=True)
 
     def update(w):
         y_hat = solutions.forward(x, w)
