@@ -96,8 +96,10 @@ def coarse_to_fine_path(f: Callable, bounds, points_per_dim: int = 4, levels: in
 def coarse_to_fine(f: Callable, bounds, points_per_dim: int = 4, levels: int = 2) -> SearchResult:
     r"""The lecture's divide and conquer (分治法); see :func:`coarse_to_fine_path` for the scheme.
 
-    Returns the best point of the last level and the total count :math:`L \cdot p^d`: the lecture's
-    16 + 16 = 32 for two weights, 4 parts per weight and 2 levels.
+    Returns the best point of the last level, as the lecture's scheme does, and the total count
+    :math:`L \cdot p^d`: the lecture's 16 + 16 = 32 for two weights, 4 parts per weight and 2 levels. With an
+    even ``points_per_dim`` a level never re-evaluates the previous best centre, so on a cost that is not
+    convex an earlier level may have seen a lower value than the one returned (the path keeps every level).
 
     >>> best = coarse_to_fine(lambda t: ((t - 1.3) ** 2).sum(axis=1), [(0, 4), (0, 4)])
     >>> best.theta, best.evaluations
