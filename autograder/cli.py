@@ -125,6 +125,8 @@ def collect(course_dir: str, path: str, assignment: str | None, regexp: str = DE
                            f"({', '.join(known)})")
         assignment = known[0]
     check_assignment(assignment)
+    if regexp == DEFAULT_REGEXP:  # `second_order.ipynb` (no student id) is not student `second`, file `order`
+        regexp = rf"(?!(?:.*/)?{re.escape(assignment)}[^/]*$)" + regexp
     if not os.path.isdir(os.path.join(course_dir, "release", assignment)):
         release(course_dir, [assignment])
     archive = os.path.join(course_dir, "downloaded", assignment, "archive")

@@ -8,6 +8,7 @@ from .driver import Trajectory, batches, run, run_epochs
 from .gradcheck import gradient_check, numerical_gradient
 from .model import cost, forward, gradient, hours_points, loss, loss_gradient
 from .network import last_layer_gradient
+from .newton import newton
 from .optim import (
     AdaGradState,
     AdamState,
@@ -36,7 +37,7 @@ __all__ = [
     "adagrad_init", "adagrad_step", "adam_init", "adam_step", "batches", "coarse_to_fine", "coarse_to_fine_path",
     "cosine_decay", "cost", "ema", "exponential_decay", "forward", "gd_step", "gradient", "gradient_check",
     "grid_search", "hours_points", "inverse_sqrt_decay", "last_layer_gradient", "lbfgs", "lbfgs_two_loop",
-    "loss", "loss_gradient", "make_regression", "momentum_init", "momentum_step", "newton_step",
+    "loss", "loss_gradient", "make_regression", "momentum_init", "momentum_step", "newton", "newton_step",
     "numerical_gradient", "random_points", "random_search", "rmsprop_init", "rmsprop_step", "run", "run_epochs",
     "step_decay", "wolfe_line_search",
     "max_stable_lr", "minibatch_sgd", "sgd_epoch", "train",
