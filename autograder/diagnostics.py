@@ -19,6 +19,7 @@ Recognizers (factories return a :class:`Mistake`):
 ``lr_applied_twice``        θ − lr·(lr·g): the learning rate multiplied in twice
 ``momentum_lecture_form``   v ← μv − lr·g; θ ← θ + v, the lecture's form, instead of torch's v ← μv + g
 ``momentum_dampening``      v ← μv + (1−μ)·g (dampening = μ) instead of v ← μv + g
+``momentum_lecture_velocity`` lecture 004's v ← μv − αg with torch's step θ ← θ − αv (the two forms mixed)
 ``off_by_one``              a count argument (steps, levels, points) used as n − 1 or n + 1
 ``scaled``                  the output is a fixed factor times the expected one (a missing 2, 1/N, …)
 ``changed_args``            the reference's output with some arguments changed (β ↔ 1 − β, no shuffle)
@@ -183,6 +184,21 @@ def momentum_dampening() -> Mistake:
 
     return Mistake("momentum with dampening", "you averaged the gradient into v (v ← μv + (1 − μ)g, an "
                    "EMA); torch.optim.SGD's default has no dampening: v ← μv + g", alternatives)
+
+
+def momentum_lecture_velocity() -> Mistake:
+    """Lecture 004's velocity v ← μv − αg stepped with torch's θ ← θ − α·(v, or g + μv with Nesterov)."""
+
+    def alternatives(ref, case, expected):
+        b = _bound(ref, case)
+        theta, g, state = np.asarray(b["theta"], float), np.asarray(b["grad"], float), b["state"]
+        lr, mu = b["lr"], b.get("momentum", 0.9)
+        v = mu * np.asarray(state.v, float) - lr * g
+        return [(theta - lr * (g + mu * v if b.get("nesterov") else v), type(state)(v))]
+
+    return Mistake("the other momentum convention", "you mixed the two forms: lecture 004's velocity "
+                   "v ← μv − lr·g (already scaled by −lr) with torch.optim.SGD's step θ ← θ − lr·v; here v "
+                   "keeps raw gradients, v ← μv + g, and the step is θ ← θ − lr·v", alternatives)
 
 
 def off_by_one(count: str) -> Mistake:

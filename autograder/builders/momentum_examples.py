@@ -6,6 +6,7 @@ renamed, invalid-json), one per named mistake, each a string replacement in the 
 
 ======================  =================================================================================
 other-convention        lecture 004's form v ← μv − αg, θ ← θ + v in place of torch's
+mixed-convention        lecture 004's velocity v ← μv − αg with torch's step θ ← θ − αv
 dampening               v ← μv + (1 − μ)g (an EMA of the gradients)
 lr-twice                v ← μv + αg, then θ ← θ − αv
 sign-error              θ + α·direction
@@ -26,6 +27,8 @@ VARIANTS = {
     "other-convention": {"momentum_step": lambda c: c.replace(
         V_LINE, "v = momentum * np.asarray(state.v, dtype=float) - lr * grad  # lecture 004").replace(
         "return theta - lr * direction, MomentumState(v)", "return theta + v, MomentumState(v)")},
+    "mixed-convention": {"momentum_step": lambda c: c.replace(
+        V_LINE, "v = momentum * np.asarray(state.v, dtype=float) - lr * grad  # lecture 004's velocity")},
     "dampening": {"momentum_step": lambda c: c.replace(V_LINE, V_LINE.replace("+ grad", "+ (1 - momentum) * grad"))},
     "lr-twice": {"momentum_step": lambda c: c.replace(V_LINE, "grad = lr * grad\n    " + V_LINE)},
     "sign-error": {"momentum_step": lambda c: c.replace("theta - lr * direction", "theta + lr * direction")},

@@ -87,8 +87,8 @@ STEP_FIELDS = ("theta", "state")
 PROBES = [
     Probe("momentum.momentum_step", grade_id="momentum_step_hidden", cases=_step_cases,
           reference="solutions:momentum_step", points=4, fields=STEP_FIELDS,
-          mistakes=(dx.momentum_lecture_form(), dx.momentum_dampening(), dx.momentum_lr_in_velocity(),
-                    dx.nesterov_old_velocity(), dx.step_reversed())),
+          mistakes=(dx.momentum_lecture_form(), dx.momentum_lecture_velocity(), dx.momentum_dampening(),
+                    dx.momentum_lr_in_velocity(), dx.nesterov_old_velocity(), dx.step_reversed())),
     Probe("momentum.minimize", grade_id="minimize_hidden", cases=_minimize_cases,
           reference="solutions.exercises:minimize_momentum", points=3,
           mistakes=(dx.off_by_one("n_steps"),)),

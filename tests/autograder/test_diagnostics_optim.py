@@ -46,7 +46,7 @@ def mom_case(nesterov):
 def buggy_momentum(kind):
     def step(theta, grad, state, lr, momentum=0.9, nesterov=False):
         g = lr * grad if kind == "lr-in-v" else grad
-        v = momentum * state.v + g
+        v = momentum * state.v - lr * grad if kind == "mixed" else momentum * state.v + g
         direction = g + momentum * (state.v if kind == "old-v" else v) if nesterov else v
         sign = 1 if kind == "sign" else -1
         return theta + sign * lr * direction, V(v)
@@ -65,6 +65,15 @@ def test_momentum_lr_in_velocity(nesterov):
     case = mom_case(nesterov)
     assert recognized(dx.momentum_lr_in_velocity(), S.momentum_step, case, case.call(buggy_momentum("lr-in-v")))
     assert not recognized(dx.momentum_lr_in_velocity(), S.momentum_step, case, case.call(S.momentum_step))
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_momentum_lecture_velocity(nesterov):
+    case = mom_case(nesterov)
+    mistake = dx.momentum_lecture_velocity()
+    assert recognized(mistake, S.momentum_step, case, case.call(buggy_momentum("mixed")))
+    assert not recognized(mistake, S.momentum_step, case, case.call(S.momentum_step))
+    assert not recognized(mistake, S.momentum_step, case, case.call(buggy_momentum("lr-in-v")))
 
 
 def test_nesterov_old_velocity_only_with_nesterov():

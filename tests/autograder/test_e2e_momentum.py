@@ -23,6 +23,7 @@ EXPECTED = {
     "tampering": (0, "tampered", True),             # the release + patched numpy, no asserts, forged probes
     "other-convention": (2.25, "ok", False),        # step 0/4; minimize 3 of 4 (same points at a constant
                                                     # lr: only the Nesterov case differs)
+    "mixed-convention": (0, "ok", False),           # lecture 004's velocity with torch's step: climbs
     "dampening": (0.8, "ok", False),                # step 1 of 5 (momentum = 0); minimize 0/3
     "lr-twice": (0, "ok", False),
     "sign-error": (0, "ok", False),
@@ -82,6 +83,8 @@ def test_diagnostics_name_the_mistakes(course):
     assert "momentum_step: 5 of 5 cases wrong." in text
     assert "likely mistake: the other momentum convention: you used the lecture's form v ← μv − lr·g" in text
     assert "Partial credit: 2.25 of 3 points (3 of 4 cases right)." in text  # minimize: only Nesterov differs
+    text = verdicts(course, "mixed-convention")
+    assert "likely mistake: the other momentum convention: you mixed the two forms" in text
     text = verdicts(course, "dampening")
     assert "Partial credit: 0.8 of 4 points (1 of 5 cases right)." in text
     assert "likely mistake: momentum with dampening" in text
