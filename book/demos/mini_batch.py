@@ -50,7 +50,7 @@ def updates_per_epoch(n_samples: int, batch_size: int) -> int:
 def build(k: int = 3, epochs: int = EPOCHS) -> Demo:
     """The batch-size demo. The static version shows every batch size, each growing epoch by epoch."""
     prob = problem()
-    fig, (ax, ax_c) = figure(1, 2, figsize=(7.4, 3.3), gridspec_kw={"width_ratios": [1.05, 1]})
+    fig, (ax, ax_c) = figure(1, 2, figsize=(7.4, 3.5), gridspec_kw={"width_ratios": [1.05, 1]})
 
     lo, hi = np.array([-2.0, -1.6]), np.array([2.6, 3.2])
     t1, t2 = np.meshgrid(np.linspace(lo[0], hi[0], 120), np.linspace(lo[1], hi[1], 120))
@@ -58,11 +58,12 @@ def build(k: int = 3, epochs: int = EPOCHS) -> Demo:
                colors="0.72", linewidths=0.8)
     ax.plot(*prob.theta_star, "*", color="k", ms=10, label=r"minimum $\theta^\ast$")
     (line,) = ax.plot([], [], "-", color="C0", lw=0.9, alpha=0.9, animated=True)
-    (ends,) = ax.plot([], [], "o", color="C0", ms=3.5, ls="none", label="end of each epoch", animated=True)
+    (ends,) = ax.plot([], [], "o", color="C1", ms=4, ls="none", label="end of each epoch", animated=True)
     (dot,) = ax.plot([], [], "o", color="C3", ms=6, animated=True)
     ax.plot(*THETA0, "s", color="k", ms=5, label="start")
     ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel=r"$\theta_1$", ylabel=r"$\theta_2$", aspect="equal")
-    ax.legend(loc="lower right", fontsize=7, framealpha=0.85)
+    # the legend sits outside the axes: the live view blits the path over a cached background
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3, fontsize=7, frameon=False)
     title = ax.set_title("", fontsize=9, animated=True)
 
     # right: the cost over the whole data set after every update, against epochs; every batch size faint

@@ -52,7 +52,7 @@ def saddle_path(sigma: float, seed: int = 0, n_steps: int = N_STEPS, lr: float =
 
 def build(sigma: float = 0.3, seed: int = 0, n_steps: int = N_STEPS) -> Demo:
     """The saddle demo: contours with the GD path and the noisy path (left), f against the step (right)."""
-    fig, (ax, ax_f) = figure(1, 2, figsize=(7.4, 3.3), gridspec_kw={"width_ratios": [1.15, 1]})
+    fig, (ax, ax_f) = figure(1, 2, figsize=(7.4, 3.6), gridspec_kw={"width_ratios": [1.15, 1]})
 
     t1, t2 = np.meshgrid(np.linspace(-1.7, 1.7, 121), np.linspace(-1.5, 1.5, 101))
     ax.contour(t1, t2, SADDLE.f(np.stack([t1, t2], axis=-1)), levels=np.linspace(-0.24, 3.0, 15),
@@ -64,19 +64,22 @@ def build(sigma: float = 0.3, seed: int = 0, n_steps: int = N_STEPS) -> Demo:
     (sgd_line,) = ax.plot([], [], "-", color="C0", lw=1.2, label="GD + noise", animated=True)
     (sgd_dot,) = ax.plot([], [], "o", color="C0", ms=6, animated=True)
     ax.set(xlim=(-1.7, 1.7), ylim=(-1.5, 1.5), xlabel=r"$\theta_1$", ylabel=r"$\theta_2$", aspect="equal")
-    ax.legend(loc="upper left", fontsize=7, frameon=True, framealpha=0.85)
     title = ax.set_title("", fontsize=9, animated=True)
 
     steps = np.arange(n_steps + 1)
-    ax_f.axhline(SADDLE.f_star, color="k", lw=0.8, ls=":")
-    ax_f.text(n_steps, SADDLE.f_star, "minimum −0.25 ", ha="right", va="bottom", fontsize=7)
-    ax_f.axhline(0.0, color="C3", lw=0.8, ls=":")
-    ax_f.text(n_steps, 0.0, "saddle 0 ", ha="right", va="bottom", fontsize=7, color="C3")
+    ax_f.axhline(SADDLE.f_star, color="k", lw=0.8, ls=":", label="f at the minima, −¼")
+    ax_f.axhline(0.0, color="C3", lw=0.8, ls=":", label="f at the saddle, 0")
     (gd_f,) = ax_f.plot([], [], "-", color="C3", lw=1.6, label="GD", animated=True)
     (sgd_f,) = ax_f.plot([], [], "-", color="C0", lw=1.2, label="GD + noise", animated=True)
     now = ax_f.axvline(0, color="0.5", lw=0.8, animated=True)
     ax_f.set(xlim=(0, n_steps), ylim=(-0.35, 2.4), xlabel="step", ylabel=r"$f(\theta)$")
-    ax_f.legend(loc="upper right", fontsize=7, frameon=False)
+    # legends outside the axes: the live view blits the paths over a cached background, so nothing
+    # static may sit on top of them
+    handles, labels = ax.get_legend_handles_labels()
+    f_handles, f_labels = ax_f.get_legend_handles_labels()
+    keep = [i for i, lab in enumerate(f_labels) if lab.startswith("f at")]
+    fig.legend(handles + [f_handles[i] for i in keep], labels + [f_labels[i] for i in keep],
+               loc="outside lower center", ncol=3, fontsize=7, frameon=False)
     f_title = ax_f.set_title("", fontsize=9, animated=True)
 
     def update(step, sigma, seed):

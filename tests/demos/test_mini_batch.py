@@ -61,3 +61,20 @@ def test_epoch_seconds_is_positive_and_smaller_batches_take_longer():
     t400 = mini_batch.epoch_seconds(prob, 400, repeats=2)
     assert t1 > 0 and t400 > 0
     assert t1 > t400  # 400 dependent updates against one vectorised update
+
+
+@pytest.mark.parametrize("k", [0, 4, 7])
+def test_live_blit_equals_a_full_draw_after_the_static_render(k):
+    from io import BytesIO
+
+    from PIL import Image
+
+    demo = mini_batch.build()
+    demo.to_html()  # the static render first, as the book's display does
+    demo.set(k=k, epoch=5)
+    live = np.asarray(Image.open(BytesIO(demo.render_png())).convert("RGB"), dtype=int)
+    buf = BytesIO()
+    demo.fig.savefig(buf, format="png", dpi=demo.fig.dpi)  # a full draw, animated artists included
+    full = np.asarray(Image.open(buf).convert("RGB"), dtype=int)
+    assert live.shape == full.shape
+    assert np.mean(np.abs(live - full) > 8) < 0.002  # the same picture, up to antialiasing

@@ -69,3 +69,19 @@ def test_sgd_log_matches_run_epochs():
     k = 7
     n = log.samples[k]
     assert log.sample_losses[k] == pytest.approx((prob.X[n] @ log.thetas[k] - prob.y[n]) ** 2)
+
+
+def test_live_blit_equals_a_full_draw_after_the_static_render():
+    from io import BytesIO
+
+    from PIL import Image
+
+    demo = sgd.build()
+    demo.to_html()  # the static render first, as the book's display does
+    demo.set(step=90, sigma=0.5, seed=2)
+    live = np.asarray(Image.open(BytesIO(demo.render_png())).convert("RGB"), dtype=int)
+    buf = BytesIO()
+    demo.fig.savefig(buf, format="png", dpi=demo.fig.dpi)  # a full draw, animated artists included
+    full = np.asarray(Image.open(buf).convert("RGB"), dtype=int)
+    assert live.shape == full.shape
+    assert np.mean(np.abs(live - full) > 8) < 0.002  # the same picture, up to antialiasing
