@@ -5,6 +5,7 @@ notation table (``book/notation.md``).
 """
 
 from .driver import Trajectory, batches, run, run_epochs
+from .exercises import minimize_momentum, schedule_values
 from .gradcheck import gradient_check, numerical_gradient
 from .model import cost, forward, gradient, hours_points, loss, loss_gradient
 from .network import last_layer_gradient
@@ -41,4 +42,5 @@ __all__ = [
     "numerical_gradient", "random_points", "random_search", "rmsprop_init", "rmsprop_step", "run", "run_epochs",
     "step_decay", "wolfe_line_search",
     "max_stable_lr", "minibatch_sgd", "sgd_epoch", "train",
+    "minimize_momentum", "schedule_values",
 ]

@@ -134,7 +134,7 @@ PROBES = [
           mistakes=(dx.missing_bias_correction(), dx.adam_step_count(), dx.eps_inside_sqrt("adam"),
                     dx.decayed_sum("adam"), LR_TWICE, dx.step_reversed())),
     Probe("adaptive.schedule_values", grade_id="schedules_hidden", cases=_schedule_cases,
-          reference="solutions.exercises:schedule_values", points=4,
+          reference="solutions:schedule_values", points=4,
           mistakes=(dx.changed_args("off by one in t", "your schedule is one step ahead: t counts from 0, "
                                     "so the first learning rate (t = 0) is lr0 itself",
                                     ts=lambda b: [t + 1 for t in b["ts"]]),

@@ -90,6 +90,6 @@ PROBES = [
           mistakes=(dx.momentum_lecture_form(), dx.momentum_lecture_velocity(), dx.momentum_dampening(),
                     dx.momentum_lr_in_velocity(), dx.nesterov_old_velocity(), dx.step_reversed())),
     Probe("momentum.minimize", grade_id="minimize_hidden", cases=_minimize_cases,
-          reference="solutions.exercises:minimize_momentum", points=3,
+          reference="solutions:minimize_momentum", points=3,
           mistakes=(dx.off_by_one("n_steps"),)),
 ]
