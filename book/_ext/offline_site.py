@@ -8,9 +8,9 @@ Jupyter Book 1 pulls several things from CDNs by default. This extension:
   into ``_build/html/_static/mathjax`` and points ``mathjax_path`` at them;
 * sets the theme's default colour mode (without one, pydata-sphinx-theme logs a console error);
 * removes sphinx-thebe's scripts and stylesheet from every page: thebe loads its runtime from a CDN
-  and needs a Binder server, and its inline ``const THEBE_JS_URL`` script was added twice per page
-  (a console ``SyntaxError: Identifier 'THEBE_JS_URL' has already been declared``). The Binder,
-  Colab and JupyterHub launch buttons remain: they are links, not resources;
+  and needs a Binder server, and its inline ``const THEBE_JS_URL = ...`` script is what logged
+  ``Identifier 'THEBE_JS_URL' has already been declared`` in the console. The Binder and JupyterHub
+  launch buttons remain: they are links, not resources;
 * drops the ipywidgets state that myst-nb embeds in each page with a demo: the static page shows
   each demo's text/html version and loads no widget manager, so the state is never read;
 * deletes the themes' JavaScript/CSS source maps from ``_static`` (only developer tools read them);
