@@ -4,6 +4,7 @@
     python3 tasks.py book     # create .venv and install requirements.txt if needed, then build the book
     python3 tasks.py test     # the same, plus Debian's chromium and bubblewrap, then every test (args go to pytest)
     python3 tasks.py bench    # the benchmarks in bench/ (figures and ratios; not pass/fail)
+    python3 tasks.py grade-demo  # release, collect autograder/examples/*, grade, feedback, export in artifacts/course
     python3 tasks.py clean    # remove the built book, the execution cache and test artifacts
 
 The virtual environment is reinstalled only when requirements.txt or pyproject.toml change.
@@ -91,13 +92,34 @@ def bench(args: list[str]) -> int:
     return code
 
 
+def grade_demo(args: list[str]) -> int:
+    """The instructor's workflow on the sample submissions, in artifacts/course (args go to `grade`)."""
+    ensure_venv()
+    course = ROOT / "artifacts" / "course"
+    shutil.rmtree(course, ignore_errors=True)
+    grader = [BIN / "python", "-m", "autograder", "--course-dir", course]
+    steps = [[*grader, "release"]]
+    for folder in sorted(p for p in (ROOT / "autograder" / "examples").iterdir() if p.is_dir()):
+        steps.append([*grader, "collect", folder, "--assignment", folder.name])
+    steps += [[*grader, "grade", "--report", course / "export" / "report.json", *args],
+              [*grader, "feedback"], [*grader, "export"]]
+    (course / "export").mkdir(parents=True, exist_ok=True)
+    for step in steps:
+        if run(*step) != 0:
+            return 1
+    print(f"\nGrades: {course / 'export' / 'grades.csv'} (summary rows: {course / 'export' / 'report.json'})")
+    print(f"Plots: {', '.join(str(p) for p in sorted((course / 'export').glob('*.png')))}")
+    print(f"Feedback: {course / 'feedback'}/<student>/<assignment>/<assignment>.html")
+    return 0
+
+
 def clean(args: list[str]) -> int:
     for path in ("_build", "artifacts", ".pytest_cache"):
         shutil.rmtree(ROOT / path, ignore_errors=True)
     return 0
 
 
-TASKS = {"book": book, "test": test, "bench": bench, "clean": clean}
+TASKS = {"book": book, "test": test, "bench": bench, "grade-demo": grade_demo, "clean": clean}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:

@@ -5,10 +5,12 @@ r"""``python -m autograder``: one command per step of a course, a thin layer ove
                             (``release/<assignment>.zip``); checks that no release mentions ``solutions``
 ``collect PATH``            a folder or an LMS zip → ``submitted/<student>/<assignment>/`` with
                             ``nbgrader zip_collect``; files are named ``<student>_<notebook>.ipynb``;
-                            a file whose name does not match is reported and skipped, never guessed
+                            a file whose name does not match is reported and skipped, never guessed;
+                            without ``--assignment`` the assignment comes from the file names
 ``grade [ASSIGNMENT]``      ``nbgrader autograde`` per submission (trusted verdicts, see
-                            :mod:`autograder.verdicts`), a progress bar, and a summary table
-``feedback [ASSIGNMENT]``   ``nbgrader generate_feedback``
+                            :mod:`autograder.verdicts`) in the sandbox, ``--workers N`` at once, a
+                            progress bar, and a summary table
+``feedback [ASSIGNMENT]``   ``nbgrader generate_feedback`` (assignments with no graded work skipped)
 ``export``                  ``nbgrader export`` to ``export/grades.csv`` and one PNG per assignment
                             (score distribution and per-test pass rates)
 ==========================  ==========================================================================
@@ -17,6 +19,14 @@ r"""``python -m autograder``: one command per step of a course, a thin layer ove
 generated state (release/, downloaded/, submitted/, autograded/, feedback/, export/, gradebook.db), all
 ignored by git. A course dir other than ``autograder/`` gets a ``nbgrader_config.py`` that loads
 ``autograder/nbgrader_config.py``, so plain ``nbgrader`` commands (and formgrader) work there too.
+``--db-url URL`` (or ``c.CourseDirectory.db_url``) puts the gradebook in any SQLAlchemy database, e.g.
+``postgresql://grader@/course``; the default is the course dir's SQLite ``gradebook.db``.
+
+Parallel grading (:func:`grade`): each worker is a separate process running nbgrader's own
+``autograde`` on one submission at a time. PostgreSQL takes concurrent writers as it is; with SQLite the
+workers take turns for every gradebook session (an exclusive ``flock`` held from ``Gradebook()`` to
+``close()``, see :func:`serialize_gradebook`), which costs nothing measurable because a session only
+lasts milliseconds while a notebook runs for seconds outside any session.
 """
 
 from __future__ import annotations
@@ -24,10 +34,12 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
 import os
 import re
 import shutil
 import sys
+import warnings
 import zipfile
 from dataclasses import asdict, dataclass, field
 
@@ -72,23 +84,56 @@ def check_assignment(name: str) -> str:
     return name
 
 
-def api(course_dir: str, **config_overrides):
-    """nbgrader's own Python API, configured from the course dir's nbgrader_config.py."""
+def quiet_warnings() -> None:
+    """nbgrader's api.py makes SQLAlchemy warn (``SAWarning: Object of type <SubmittedNotebook> not in
+    session``) on every autograde; they say nothing to an instructor."""
+    try:
+        from sqlalchemy.exc import SAWarning
+    except ImportError:  # pragma: no cover - nbgrader depends on SQLAlchemy
+        return
+    warnings.filterwarnings("ignore", category=SAWarning)
+
+
+def normalize_db_url(db_url: str) -> str:
+    """``postgresql://...`` means psycopg2 (requirements.txt) unless psycopg 3 is installed: SQLAlchemy 2.1
+    picks psycopg 3 for a bare ``postgresql://``."""
+    import importlib.util
+
+    if db_url.startswith("postgresql://") and importlib.util.find_spec("psycopg") is None \
+            and importlib.util.find_spec("psycopg2") is not None:
+        return "postgresql+psycopg2://" + db_url[len("postgresql://"):]
+    return db_url
+
+
+def api(course_dir: str, db_url: str | None = None, **config_overrides):
+    """nbgrader's own Python API, configured from the course dir's nbgrader_config.py.
+
+    Unless the configuration names an exchange, the exchange lives in ``<course dir>/exchange`` (nbgrader's
+    default, /usr/local/share/nbgrader/exchange, is usually missing or unwritable, and nbgrader then logs a
+    CRITICAL line on every start)."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config, PyFileConfigLoader
 
+    quiet_warnings()
     config = PyFileConfigLoader("nbgrader_config.py", path=course_dir).load_config()
     config.merge(Config(config_overrides))
     config.CourseDirectory.root = course_dir
+    if db_url:
+        config.CourseDirectory.db_url = db_url
+    if "db_url" in config.CourseDirectory:
+        config.CourseDirectory.db_url = normalize_db_url(config.CourseDirectory.db_url)
+    if "root" not in config.Exchange:
+        config.Exchange.root = os.path.join(course_dir, "exchange")
+        os.makedirs(config.Exchange.root, exist_ok=True)
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
 # ----------------------------------------------------------------------------------------------- release
-def release(course_dir: str, assignments: list[str]) -> list[str]:
+def release(course_dir: str, assignments: list[str], db_url: str | None = None) -> list[str]:
     zips = []
     names = [check_assignment(name) for name in assignments or source_assignments()]
-    nbapi = api(course_dir)
+    nbapi = api(course_dir, db_url)
     for name in names:
         result = nbapi.generate_assignment(name, force=True, create=True)
         if not result["success"]:
@@ -113,22 +158,52 @@ def release(course_dir: str, assignments: list[str]) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------------- collect
-def collect(course_dir: str, path: str, assignment: str | None, regexp: str = DEFAULT_REGEXP) -> dict:
+def assignment_of(file_name: str, known: list[str], regexp: str = DEFAULT_REGEXP) -> str | None:
+    """The known assignment a submission's file name names (``<student>_<assignment>.ipynb``, also a
+    renamed ``<student>_<assignment>-Copy1.ipynb``), else ``None``."""
+    match = re.match(regexp, file_name.replace(os.sep, "/"))
+    file_id = match.group("file_id") if match and "file_id" in match.groupdict() else os.path.basename(file_name)
+    stem = file_id[:-len(".ipynb")] if file_id.endswith(".ipynb") else file_id
+    found = [a for a in known if stem == a or re.match(rf"{re.escape(a)}[^A-Za-z0-9_]", stem)]
+    return max(found, key=len) if found else None
+
+
+def _files_in(path: str) -> list[str]:
+    if os.path.isdir(path):
+        return sorted(os.path.relpath(os.path.join(root, f), path) for root, _, files in os.walk(path) for f in files)
+    with zipfile.ZipFile(path) as archive:
+        return sorted(n for n in archive.namelist() if not n.endswith("/"))
+
+
+def collect(course_dir: str, path: str, assignment: str | None, regexp: str = DEFAULT_REGEXP,
+            verbose: bool = False, db_url: str | None = None) -> dict:
+    """Collect submissions of ``assignment``. Without it, the assignment comes from the file names when
+    every notebook names a known one (the files are then collected per assignment; the result has
+    ``"assignments": {name: result}``), or is the only assignment there is."""
     if not os.path.exists(path):
         raise CliError(f"no such file or folder: {path}")
     if not (os.path.isdir(path) or zipfile.is_zipfile(path)):
         raise CliError(f"{path} is neither a folder nor a zip file")
     if assignment is None:
         known = source_assignments()
+        notebooks = [f for f in _files_in(path) if f.endswith(".ipynb")]
+        named = {f: assignment_of(f, known, regexp) for f in notebooks}
+        groups = sorted({a for a in named.values() if a})
+        if groups and all(named.values()):
+            if len(groups) == 1:
+                return collect(course_dir, path, groups[0], regexp, verbose, db_url)
+            return _collect_grouped(course_dir, path, named, regexp, verbose, db_url)
         if len(known) != 1:
+            unknown = [f for f, a in named.items() if not a][:3]
             raise CliError(f"say which assignment these submissions are for: --assignment "
-                           f"({', '.join(known)})")
+                           f"({', '.join(known)})" + (f"; these file names name none: {', '.join(unknown)}"
+                                                      if unknown else ""))
         assignment = known[0]
     check_assignment(assignment)
     if regexp == DEFAULT_REGEXP:  # `second_order.ipynb` (no student id) is not student `second`, file `order`
         regexp = rf"(?!(?:.*/)?{re.escape(assignment)}[^/]*$)" + regexp
     if not os.path.isdir(os.path.join(course_dir, "release", assignment)):
-        release(course_dir, [assignment])
+        release(course_dir, [assignment], db_url)
     archive = os.path.join(course_dir, "downloaded", assignment, "archive")
     shutil.rmtree(os.path.join(course_dir, "downloaded", assignment), ignore_errors=True)
     os.makedirs(archive)
@@ -140,10 +215,20 @@ def collect(course_dir: str, path: str, assignment: str | None, regexp: str = DE
     from nbgrader.apps.zipcollectapp import ZipCollectApp
     from nbgrader.utils import capture_log
 
-    nbapi = api(course_dir, FileNameCollectorPlugin={"named_regexp": regexp},
+    nbapi = api(course_dir, db_url, FileNameCollectorPlugin={"named_regexp": regexp},
                 ZipCollectApp={"strict": False, "force": True}, ExtractorPlugin={"force": True})
     with temp_attrs(nbapi.coursedir, assignment_id=assignment):
-        result = capture_log(ZipCollectApp(coursedir=nbapi.coursedir, parent=nbapi))
+        app = ZipCollectApp(coursedir=nbapi.coursedir, parent=nbapi)
+        # nbgrader logs every file it copies; the summary below says what matters (--verbose shows all)
+        handlers = [(h, h.level) for h in app.log.handlers]
+        if not verbose:
+            for handler, _ in handlers:
+                handler.setLevel(logging.CRITICAL + 1)
+        try:
+            result = capture_log(app)
+        finally:
+            for handler, level in handlers:
+                handler.setLevel(level)
     log = (result.get("log") or "") + (result.get("error") or "")
     if not result["success"]:
         raise CliError(f"nbgrader zip_collect failed:\n{log}")
@@ -152,13 +237,40 @@ def collect(course_dir: str, path: str, assignment: str | None, regexp: str = DE
     submitted = os.path.join(course_dir, "submitted")
     students = sorted(s for s in os.listdir(submitted) if os.path.isdir(os.path.join(submitted, s, assignment))) \
         if os.path.isdir(submitted) else []
-    print(f"collected {len(students)} submissions of {assignment} into {submitted}")
+    collected = int((re.findall(r"(\d+) files collected", log) or ["0"])[-1])
+    print(f"{assignment}: collected {collected} file{'s' if collected != 1 else ''}; {len(students)} "
+          f"submission{'s' if len(students) != 1 else ''} in {submitted}; {len(skipped)} not recognised; "
+          f"{len(renamed)} renamed notebook{'s' if len(renamed) != 1 else ''}")
     for file in skipped:
         print(f"  NOT COLLECTED (name not <student>_<notebook>.ipynb; rename it and collect again): "
               f"{os.path.relpath(file, os.path.join(course_dir, 'downloaded', assignment, 'extracted'))}")
     for name in renamed:
         print(f"  renamed notebook (graded as missing unless renamed back): {name}")
     return {"assignment": assignment, "students": students, "unrecognized": skipped, "renamed": renamed}
+
+
+def _collect_grouped(course_dir, path, named, regexp, verbose, db_url) -> dict:
+    import tempfile
+
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="collect-") as tmp:
+        if os.path.isdir(path):
+            root = path
+        else:
+            root = os.path.join(tmp, "all")
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(root)
+        for name in sorted(set(named.values())):
+            folder = os.path.join(tmp, name)
+            for file, a in named.items():
+                if a == name:
+                    os.makedirs(os.path.dirname(os.path.join(folder, file)), exist_ok=True)
+                    shutil.copy(os.path.join(root, file), os.path.join(folder, file))
+            out[name] = collect(course_dir, folder, name, regexp, verbose, db_url)
+    others = [f for f in _files_in(path) if not f.endswith(".ipynb")]
+    for file in others:
+        print(f"  NOT COLLECTED (not a notebook): {file}")
+    return {"assignments": out, "not_notebooks": others}
 
 
 # ------------------------------------------------------------------------------------------------- grade
@@ -252,7 +364,7 @@ def _precheck(course_dir: str, assignment: str, student: str, row: Row) -> None:
         row.notes += changes
 
 
-def _read_autograded(course_dir: str, assignment: str, student: str, row: Row) -> None:
+def _read_autograded(course_dir: str, assignment: str, student: str, row: Row, explained: bool = False) -> None:
     import nbformat
 
     path = os.path.join(course_dir, "autograded", student, assignment, f"{assignment}.ipynb")
@@ -270,17 +382,19 @@ def _read_autograded(course_dir: str, assignment: str, student: str, row: Row) -
             if output.get("ename") == "KernelDied" and "not run" not in output.get("evalue", ""):
                 row.status = "kernel died"
                 row.manual_review = True
-                row.notes.append("the kernel died (os._exit, a crash or out of memory); later cells were not run")
+                if not explained:
+                    row.notes.append("the kernel died (os._exit, a crash or out of memory); later cells were "
+                                     "not run")
             if "tampered" in output.get("evalue", "") and not forged:
                 forged = True
                 row.tampered = True
                 row.notes.append("forged or duplicated probe records")
 
 
-def _scores(course_dir: str, assignment: str, student: str, row: Row) -> None:
+def _scores(nbapi, assignment: str, student: str, row: Row) -> None:
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{os.path.join(course_dir, 'gradebook.db')}") as gb:
+    with Gradebook(nbapi.coursedir.db_url, nbapi.coursedir.course_id) as gb:
         try:
             submission = gb.find_submission(assignment, student)
         except MissingEntry:
@@ -295,6 +409,8 @@ def _scores(course_dir: str, assignment: str, student: str, row: Row) -> None:
 
 
 def grade_one(nbapi, course_dir: str, assignment: str, student: str) -> Row:
+    from autograder.sandbox import reasons_from_log
+
     row = Row(student)
     _precheck(course_dir, assignment, student, row)
     result = nbapi.autograde(assignment, student, force=True, create=True)
@@ -302,6 +418,7 @@ def grade_one(nbapi, course_dir: str, assignment: str, student: str) -> Row:
     for grade_id in sorted(set(re.findall(UNKNOWN_CELL, log))):
         row.tampered = True
         row.notes.append(f"cell {grade_id} is not in the source; ignored")
+    reasons = reasons_from_log(log)  # the sandbox's one-line reasons: timeout, limits, death, strays
     if not result["success"] and row.status == "ok":
         if "DeadKernelError" in log or "Kernel died" in log:
             row.status = "kernel died"
@@ -315,8 +432,10 @@ def grade_one(nbapi, course_dir: str, assignment: str, student: str) -> Row:
             row.status = "error"
             row.notes.append(f"nbgrader autograde failed: {last[0][:200]}")
         row.manual_review = True
-    _read_autograded(course_dir, assignment, student, row)
-    _scores(course_dir, assignment, student, row)
+    died = any(r.startswith(("kernel died", "memory limit", "CPU time limit", "wall time limit")) for r in reasons)
+    _read_autograded(course_dir, assignment, student, row, explained=died)
+    row.notes += [r for r in reasons if r not in row.notes]
+    _scores(nbapi, assignment, student, row)
     if row.status == "ok":
         row.status = "tampered" if row.tampered else "timeout" if row.timeout else "ok"
     if row.tampered:
@@ -324,15 +443,116 @@ def grade_one(nbapi, course_dir: str, assignment: str, student: str) -> Row:
     return row
 
 
+def _grade_safely(nbapi, course_dir: str, assignment: str, student: str) -> Row:
+    try:
+        return grade_one(nbapi, course_dir, assignment, student)
+    except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
+        return Row(student, status="error", manual_review=True, notes=[f"grader error: {type(exc).__name__}: {exc}"])
+
+
+def serialize_gradebook(lock_path: str) -> None:
+    """Make every nbgrader ``Gradebook`` session in this process hold an exclusive ``flock`` on
+    ``lock_path`` from ``Gradebook()`` to ``close()`` (re-entrant within the process), so that grading
+    processes sharing one SQLite gradebook take turns instead of failing with "database is locked" or
+    racing a read-modify-write. nbgrader opens every session as ``with Gradebook(...)`` and keeps none
+    open while a notebook runs, so the turns are short."""
+    import fcntl
+
+    from nbgrader import api as nbgrader_api
+
+    cls = nbgrader_api.Gradebook
+    if getattr(cls, "_autograder_lock", None) == lock_path:
+        return
+    state = {"depth": 0, "fd": None}
+    init, close = getattr(cls, "_autograder_init", cls.__init__), getattr(cls, "_autograder_close", cls.close)
+
+    def acquire():
+        if state["depth"] == 0:
+            state["fd"] = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(state["fd"], fcntl.LOCK_EX)
+        state["depth"] += 1
+
+    def release():
+        state["depth"] -= 1
+        if state["depth"] == 0:
+            fcntl.flock(state["fd"], fcntl.LOCK_UN)
+            os.close(state["fd"])
+            state["fd"] = None
+
+    def locked_init(self, *args, **kwargs):
+        acquire()
+        self._autograder_holds = True
+        try:
+            init(self, *args, **kwargs)
+        except BaseException:
+            self._autograder_holds = False
+            release()
+            raise
+
+    def locked_close(self):
+        try:
+            close(self)
+        finally:
+            if getattr(self, "_autograder_holds", False):
+                self._autograder_holds = False
+                release()
+
+    cls._autograder_init, cls._autograder_close = init, close
+    cls.__init__, cls.close, cls._autograder_lock = locked_init, locked_close, lock_path
+
+
+def _sqlite_lock_path(db_url: str) -> str | None:
+    """``<database>.lock`` beside a SQLite gradebook file; ``None`` for a server database."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    if not url.drivername.startswith("sqlite"):
+        return None
+    return os.path.abspath(url.database) + ".lock" if url.database and url.database != ":memory:" else None
+
+
+_WORKER: dict = {}
+
+
+def _worker_start(course_dir: str, db_url: str | None, lock_path: str | None) -> None:
+    quiet_warnings()
+    if lock_path:
+        serialize_gradebook(lock_path)
+    _WORKER["api"] = api(course_dir, db_url)
+    _WORKER["course_dir"] = course_dir
+
+
+def _worker_grade(assignment: str, student: str) -> dict:
+    return asdict(_grade_safely(_WORKER["api"], _WORKER["course_dir"], assignment, student))
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
 def grade(course_dir: str, assignment: str | None, students: list[str] | None = None,
-          report: str | None = None, progress: bool = True) -> list[Row]:
+          report: str | None = None, progress: bool = True, workers: int | None = None,
+          db_url: str | None = None, allow_unsandboxed: bool = False) -> list[dict]:
+    """Autograde every submission (of ``assignment``, or of every assignment), ``workers`` at a time
+    (default: one per core), and print a summary per assignment. Refuses to start (:class:`CliError`)
+    when student code could not run in the sandbox, unless ``allow_unsandboxed``."""
     from tqdm import tqdm
 
+    from autograder import sandbox
+
+    if allow_unsandboxed:
+        os.environ[sandbox.ENV_ALLOW_UNSANDBOXED] = "1"
+    try:
+        sandbox.require_sandbox()
+    except sandbox.SandboxUnavailable as exc:
+        raise CliError(f"{exc} (or pass --allow-unsandboxed)") from None
+    quiet_warnings()
+    workers = max(1, workers or default_workers())
     assignments = [check_assignment(assignment)] if assignment else source_assignments()
     rows_all = []
     for name in assignments:
         if not os.path.isdir(os.path.join(course_dir, "release", name)):
-            release(course_dir, [name])
+            release(course_dir, [name], db_url)
         found = _submitted_students(course_dir, name)
         if students:
             missing = sorted(set(students) - set(found))
@@ -342,16 +562,34 @@ def grade(course_dir: str, assignment: str | None, students: list[str] | None = 
         if not found:
             print(f"{name}: no submissions in {os.path.join(course_dir, 'submitted')}")
             continue
-        nbapi = api(course_dir)
-        rows = []
-        for student in tqdm(found, desc=f"grading {name}", unit="submission", disable=not progress,
-                            file=sys.stderr):
-            try:
-                row = grade_one(nbapi, course_dir, name, student)
-            except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
-                row = Row(student, status="error", manual_review=True,
-                          notes=[f"grader error: {type(exc).__name__}: {exc}"])
-            rows.append(row)
+        nbapi = api(course_dir, db_url)
+        bar = tqdm(total=len(found), desc=f"grading {name}", unit="submission", disable=not progress,
+                   file=sys.stderr)
+        by_student = {}
+        if workers == 1 or len(found) == 1:
+            for student in found:
+                by_student[student] = _grade_safely(nbapi, course_dir, name, student)
+                bar.update(1)
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            lock = _sqlite_lock_path(nbapi.coursedir.db_url)
+            with ProcessPoolExecutor(max_workers=min(workers, len(found)),
+                                     mp_context=multiprocessing.get_context("spawn"),
+                                     initializer=_worker_start, initargs=(course_dir, db_url, lock)) as pool:
+                futures = {pool.submit(_worker_grade, name, student): student for student in found}
+                for future in as_completed(futures):
+                    student = futures[future]
+                    try:
+                        by_student[student] = Row(**future.result())
+                    except Exception as exc:  # noqa: BLE001 - a worker that died takes only its submission
+                        by_student[student] = Row(student, status="error", manual_review=True,
+                                                  notes=[f"grader error: {type(exc).__name__}: {exc}"])
+                    bar.update(1)
+                bar.close()
+        bar.close()
+        rows = [by_student[s] for s in found]
         print(summary_table(name, rows))
         rows_all += [dict(asdict(r), assignment=name) for r in rows]
     if report:
@@ -377,40 +615,60 @@ def summary_table(assignment: str, rows: list[Row]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- feedback
-def feedback(course_dir: str, assignment: str | None) -> None:
-    nbapi = api(course_dir)
+def graded_students(nbapi, assignment: str) -> list[str]:
+    """Students with an autograded submission of ``assignment`` on disk."""
+    root = os.path.join(nbapi.coursedir.root, nbapi.coursedir.autograded_directory)
+    if not os.path.isdir(root):
+        return []
+    return sorted(s for s in os.listdir(root) if os.path.isdir(os.path.join(root, s, assignment)))
+
+
+def feedback(course_dir: str, assignment: str | None, db_url: str | None = None) -> list[str]:
+    """Feedback pages for every assignment (or ``assignment``) with autograded work; the others are
+    skipped with a note (nbgrader would fail on them)."""
+    nbapi = api(course_dir, db_url)
+    done = []
     for name in [check_assignment(assignment)] if assignment else source_assignments():
+        if not graded_students(nbapi, name):
+            print(f"feedback for {name}: skipped (no autograded submissions; run grade first)")
+            continue
         result = nbapi.generate_feedback(name, force=True)
         if not result["success"]:
             raise CliError(f"nbgrader generate_feedback {name} failed:\n{result.get('log', '')}"
                            f"{result.get('error', '')}")
         print(f"feedback for {name}: {os.path.join(course_dir, 'feedback')}")
+        done.append(name)
+    return done
 
 
 # ------------------------------------------------------------------------------------------------ export
-def export(course_dir: str) -> list[str]:
+def export(course_dir: str, db_url: str | None = None) -> list[str]:
     out = os.path.join(course_dir, "export")
     os.makedirs(out, exist_ok=True)
     csv_path = os.path.join(out, "grades.csv")
     from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
-    nbapi = api(course_dir)
+    nbapi = api(course_dir, db_url)
     with Gradebook(nbapi.coursedir.db_url, nbapi.coursedir.course_id) as gb:
         CsvExportPlugin(to=csv_path, parent=nbapi).export(gb)
     written = [csv_path]
-    written += plot_assignments(course_dir, out)
+    written += plot_assignments(course_dir, out, db_url)
     for path in written:
         print(f"wrote {path}")
     return written
 
 
-def pass_rates(course_dir: str) -> dict:
-    """Per assignment: the total scores, and per graded cell the mean fraction of its points earned."""
+def pass_rates(course_dir: str, db_url: str | None = None) -> dict:
+    """Per assignment: the total scores, the maximum, and per graded cell (in notebook order) the mean
+    fraction of its points earned."""
+    import nbformat
+    from nbgrader import utils
     from nbgrader.api import Gradebook
 
+    nbapi = api(course_dir, db_url)
     out = {}
-    with Gradebook(f"sqlite:///{os.path.join(course_dir, 'gradebook.db')}") as gb:
+    with Gradebook(nbapi.coursedir.db_url, nbapi.coursedir.course_id) as gb:
         for assignment in gb.assignments:
             scores, cells = [], {}
             for submission in assignment.submissions:
@@ -419,28 +677,56 @@ def pass_rates(course_dir: str) -> dict:
                     for g in notebook.grades:
                         if g.max_score:
                             cells.setdefault(g.name, []).append(float(g.score or 0) / float(g.max_score))
-            out[assignment.name] = {"scores": scores, "max_score": float(assignment.max_score or 0),
-                                    "pass_rates": {k: sum(v) / len(v) for k, v in cells.items()}}
+            order = []
+            for notebook in assignment.notebooks:
+                path = os.path.join(SOURCE, assignment.name, f"{notebook.name}.ipynb")
+                if os.path.exists(path):
+                    order += [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(path, as_version=4).cells
+                              if utils.is_grade(c)]
+            rates = {k: sum(v) / len(v) for k, v in cells.items()}
+            out[assignment.name] = {
+                "scores": scores, "max_score": float(assignment.max_score or 0),
+                "pass_rates": {k: rates[k] for k in sorted(rates, key=lambda k: (k not in order,
+                                                                               order.index(k) if k in order
+                                                                               else 0, k))}}
     return out
 
 
-def plot_assignments(course_dir: str, out: str) -> list[str]:
+def score_figure(name: str, data: dict):
+    """The export figure of one assignment (``data`` as in :func:`pass_rates`): the score histogram (x from
+    0 to the maximum, whole students on y) and each test's mean share of points, in notebook order from
+    the top."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    tests = list(data["pass_rates"])
+    top = max([data["max_score"], 1] + data["scores"])
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, max(4, 0.45 * len(tests) + 1.5)), layout="constrained")
+    left.hist(data["scores"], bins=max(1, int(round(top * 2))), range=(0, top), color="#4c72b0",
+              edgecolor="white")
+    left.set(title=f"{name}: scores ({len(data['scores'])} submissions)", xlabel="score (points)",
+             ylabel="students", xlim=(0, top))
+    left.yaxis.set_major_locator(MaxNLocator(integer=True))
+    right.barh(range(len(tests)), [100 * data["pass_rates"][t] for t in tests], color="#55a868")
+    right.set_yticks(range(len(tests)), tests)
+    right.set_ylim(len(tests) - 0.5, -0.5)  # the notebook's first test on top
+    right.set(title="per test: mean % of points earned", xlim=(0, 100), xlabel="% of the test's points")
+    return fig
+
+
+def plot_assignments(course_dir: str, out: str, db_url: str | None = None) -> list[str]:
+    """One PNG per assignment with graded submissions (:func:`score_figure`)."""
+    import matplotlib.pyplot as plt
 
     written = []
-    for name, data in pass_rates(course_dir).items():
+    for name, data in pass_rates(course_dir, db_url).items():
         if not data["scores"]:
+            print(f"export {name}: no graded submissions, no plot")
             continue
-        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-        left.hist(data["scores"], bins=max(1, int(data["max_score"] * 2)), range=(0, max(data["max_score"], 1)),
-                  color="#4c72b0", edgecolor="white")
-        left.set(title=f"{name}: scores ({len(data['scores'])} submissions)", xlabel="score", ylabel="students")
-        tests = sorted(data["pass_rates"])
-        right.barh(tests, [100 * data["pass_rates"][t] for t in tests], color="#55a868")
-        right.set(title="per test: mean % of points earned", xlim=(0, 100), xlabel="%")
+        fig = score_figure(name, data)
         path = os.path.join(out, f"{name}.png")
         fig.savefig(path, dpi=100)
         plt.close(fig)
@@ -453,37 +739,52 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n\n")[0])
     parser.add_argument("--course-dir", default=default_course_dir(),
                         help="where generated course state lives (default: %(default)s)")
+    parser.add_argument("--db-url", default=os.environ.get("AUTOGRADER_DB_URL") or None,
+                        help="the gradebook as an SQLAlchemy URL, e.g. postgresql://grader@/course "
+                             "(default: $AUTOGRADER_DB_URL, else c.CourseDirectory.db_url, else "
+                             "<course dir>/gradebook.db)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("release", help="generate the student notebooks and an LMS zip per assignment")
     p.add_argument("assignments", nargs="*")
     p = sub.add_parser("collect", help="collect submissions from a folder or an LMS zip")
     p.add_argument("path")
-    p.add_argument("--assignment")
+    p.add_argument("--assignment", help="default: from the file names <student>_<assignment>.ipynb")
     p.add_argument("--regexp", default=DEFAULT_REGEXP, help="file name pattern (nbgrader named_regexp)")
+    p.add_argument("--verbose", action="store_true", help="show nbgrader's log of every file")
     p = sub.add_parser("grade", help="autograde with trusted verdicts; prints a summary")
     p.add_argument("assignment", nargs="?")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
     p.add_argument("--timeout", type=int, help="seconds per cell (default 30; AUTOGRADER_CELL_TIMEOUT)")
+    p.add_argument("--workers", type=int, default=default_workers(),
+                   help="submissions graded at once, each in its own process (default: the number of "
+                        "cores, %(default)s)")
+    p.add_argument("--allow-unsandboxed", action="store_true",
+                   help="grade even where the sandbox (bubblewrap) cannot run: student code then runs as "
+                        "you, with your files and network (sets AUTOGRADER_ALLOW_UNSANDBOXED=1)")
     p.add_argument("--report", help="also write the summary rows as JSON to this file")
     p.add_argument("--no-progress", action="store_true")
     p = sub.add_parser("feedback", help="generate feedback pages")
     p.add_argument("assignment", nargs="?")
     sub.add_parser("export", help="grades CSV and one PNG per assignment")
     args = parser.parse_args(argv)
+    quiet_warnings()
     try:
         course_dir = prepare_course_dir(args.course_dir)
         if args.command == "release":
-            release(course_dir, args.assignments)
+            release(course_dir, args.assignments, args.db_url)
         elif args.command == "collect":
-            collect(course_dir, args.path, args.assignment, args.regexp)
+            collect(course_dir, args.path, args.assignment, args.regexp, args.verbose, args.db_url)
         elif args.command == "grade":
+            if args.workers < 1:
+                raise CliError("--workers must be at least 1")
             if args.timeout:
                 os.environ["AUTOGRADER_CELL_TIMEOUT"] = str(args.timeout)
-            grade(course_dir, args.assignment, args.student, args.report, not args.no_progress)
+            grade(course_dir, args.assignment, args.student, args.report, not args.no_progress,
+                  args.workers, args.db_url, args.allow_unsandboxed)
         elif args.command == "feedback":
-            feedback(course_dir, args.assignment)
+            feedback(course_dir, args.assignment, args.db_url)
         elif args.command == "export":
-            export(course_dir)
+            export(course_dir, args.db_url)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

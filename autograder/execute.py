@@ -8,13 +8,21 @@
   preprocessor strips a duplicated graded cell down to ``metadata.nbgrader = {}``, which nbgrader's own
   ``CheckCellMetadata`` then rejects as an "old schema" and the whole submission fails. Removing the empty
   dict makes the duplicate an ordinary cell, as ``DeduplicateIds`` intends.
+* :class:`ReleaseAwareOverwriteCells` is nbgrader's ``OverwriteCells`` (it still puts the source's version
+  of every locked cell back), except that it does not log "Attribute 'checksum' ... has changed" for a
+  locked cell that is exactly as *released*: nbgrader strips hidden tests on release, so an untouched
+  hidden-test cell never has the source's checksum. A cell that differs from both is still reported.
 """
 
 from __future__ import annotations
 
+import copy
+
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import from_dict
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader import utils
+from nbgrader.api import MissingEntry
+from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
 
 DIED = "KernelDied"
 
@@ -47,3 +55,35 @@ class DropEmptyNbgraderMetadata(NbGraderPreprocessor):
         if "nbgrader" in cell.metadata and not cell.metadata["nbgrader"]:
             del cell.metadata["nbgrader"]
         return cell, resources
+
+
+class ReleaseAwareOverwriteCells(OverwriteCells):
+    def preprocess(self, nb, resources):
+        self._released = {}
+        return super().preprocess(nb, resources)
+
+    def _as_released(self, cell) -> bool:
+        """Whether ``cell`` is the released version of its locked source cell (hidden tests stripped)."""
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        try:
+            source_cell = self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
+        except MissingEntry:
+            return False
+        if not source_cell.locked or cell.cell_type != source_cell.cell_type:
+            return False
+        if grade_id not in self._released:
+            released = copy.deepcopy(cell)
+            released.source = source_cell.source
+            ClearHiddenTests(parent=self)._remove_hidden_test_region(released)
+            self._released[grade_id] = released.source
+        return cell.source == self._released[grade_id]
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        self._quiet_checksum = bool(cell.metadata.get("nbgrader", {}).get("grade_id")) and utils.is_locked(cell) \
+            and self._as_released(cell)
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def report_change(self, name, attr, old, new):
+        if attr == "checksum" and getattr(self, "_quiet_checksum", False):
+            return
+        super().report_change(name, attr, old, new)

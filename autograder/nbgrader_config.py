@@ -6,7 +6,8 @@ Sources are always read from this folder's ``source/<assignment>/<assignment>.ip
 
 Grading: nbgrader's own autograde pipeline with one addition, :class:`autograder.verdicts.TrustedVerdicts`,
 right after ``Execute`` (here :class:`autograder.execute.ResilientExecute`, nbgrader's ``Execute`` surviving a
-dead kernel; sanitizing also drops the empty metadata nbgrader's ``DeduplicateIds`` leaves behind). It replaces the kernel's output of every graded cell by a verdict computed in this
+dead kernel; sanitizing also drops the empty metadata nbgrader's ``DeduplicateIds`` leaves behind, and
+does not report untouched hidden-test cells as changed). It replaces the kernel's output of every graded cell by a verdict computed in this
 process (see its docstring). The cell timeout is ``AUTOGRADER_CELL_TIMEOUT`` seconds (default 30).
 """
 
@@ -14,10 +15,9 @@ import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
-                                    IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
-                                    SaveAutoGrades)
+                                    IgnorePattern, LimitOutput, OverwriteKernelspec, SaveAutoGrades)
 
-from autograder.execute import DropEmptyNbgraderMetadata, ResilientExecute
+from autograder.execute import DropEmptyNbgraderMetadata, ReleaseAwareOverwriteCells, ResilientExecute
 from autograder.sandbox import sandboxed
 from autograder.verdicts import TrustedVerdicts
 
@@ -32,10 +32,10 @@ c.CourseDirectory.source_directory = os.path.join(HERE, "source")
 # Each cell gets this long; nbgrader interrupts the kernel on timeout and carries on with the next cell.
 c.ResilientExecute.timeout = int(os.environ.get("AUTOGRADER_CELL_TIMEOUT", "30"))
 c.ResilientExecute.interrupt_on_timeout = True
-# Hide the reference from the grading kernel before any student code runs (see autograder/sandbox.py).
+# Hide the reference from the grading kernel before any student code runs (see autograder/hide.py).
 c.ResilientExecute.extra_arguments = [
     "--HistoryManager.hist_file=:memory:",
-    "--IPKernelApp.exec_lines=import autograder.sandbox as _s; _s.hide(); del _s",
+    "--IPKernelApp.exec_lines=import autograder.hide as _h; _h.hide(); del _h",
 ]
 
 c.Autograde.sanitize_preprocessors = [
@@ -43,7 +43,7 @@ c.Autograde.sanitize_preprocessors = [
     DeduplicateIds,
     DropEmptyNbgraderMetadata,
     OverwriteKernelspec,
-    OverwriteCells,
+    ReleaseAwareOverwriteCells,  # nbgrader's OverwriteCells, quiet about cells exactly as released
     CheckCellMetadata,
 ]
 # Student code runs in a bubblewrap jail (autograder/sandbox.py); limits: c.SandboxedKernelManager.*

@@ -2,10 +2,10 @@
 
 Two layers live here.
 
-**Kernel side** (cheap, imported inside the grading kernel): :func:`hide` removes ``solutions`` from the
-import system. nbgrader starts each grading kernel with ``--IPKernelApp.exec_lines`` running it before any
-student code (see ``nbgrader_config.py``). Inside the sandbox the reference is not even on disk; ``hide``
-stays as defence in depth for unsandboxed runs.
+**Kernel side** (:mod:`autograder.hide`, standard library only, re-exported here): :func:`hide` removes
+``solutions`` from the import system. nbgrader starts each grading kernel with
+``--IPKernelApp.exec_lines`` running it before any student code (see ``nbgrader_config.py``). Inside the
+sandbox the reference is not even on disk; ``hide`` stays as defence in depth for unsandboxed runs.
 
 **Grader side**: :class:`SandboxedKernelManager`, a ``jupyter_client`` ``AsyncKernelManager`` that starts the
 kernel as ``bwrap ... -- python -c <set rlimits; exec> python -m ipykernel_launcher -f <conn>``:
@@ -47,32 +47,11 @@ log nbgrader returns (:func:`reasons_from_log`).
 
 from __future__ import annotations
 
-import sys
-from importlib.abc import MetaPathFinder
-
-HIDDEN = ("solutions",)
-
-
-class _Hide(MetaPathFinder):
-    def __init__(self, names):
-        self.names = tuple(names)
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname.split(".")[0] in self.names:
-            raise ModuleNotFoundError(f"No module named {fullname!r} (hidden while grading)", name=fullname)
-        return None
-
-
-def hide(names=HIDDEN) -> None:
-    for name in list(sys.modules):
-        if name.split(".")[0] in names:
-            del sys.modules[name]
-    sys.meta_path.insert(0, _Hide(names))
-
+from autograder.hide import HIDDEN, _Hide, hide  # noqa: F401 - the kernel side, re-exported
 
 # ---------------------------------------------------------------------------------------------------------
-# Grader side. jupyter_client and traitlets are already loaded in any IPython kernel, so importing this
-# module there (for ``hide``) stays cheap; nbgrader is imported only by :func:`sandboxed`.
+# Grader side. The grading kernel imports only :mod:`autograder.hide` (standard library); nbgrader is
+# imported only by :func:`sandboxed`.
 
 import functools  # noqa: E402
 import json  # noqa: E402
@@ -82,6 +61,7 @@ import re  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import warnings  # noqa: E402

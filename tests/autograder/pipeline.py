@@ -10,8 +10,9 @@ import nbformat
 from autograder import cli
 
 
-def run_pipeline(root, assignment: str, cell_timeout: int = 12) -> dict:
-    """Release, collect the examples as one LMS zip (plus a file with no student id), grade.
+def run_pipeline(root, assignment: str, cell_timeout: int = 12, workers: int = 2) -> dict:
+    """Release, collect the examples as one LMS zip (plus a file with no student id), grade (``workers``
+    submissions at once).
 
     Returns ``{"dir", "collected", "rows"}``, rows by student as in ``grade --report``.
     """
@@ -28,7 +29,8 @@ def run_pipeline(root, assignment: str, cell_timeout: int = 12) -> dict:
         assert cli.main(["--course-dir", course_dir, "release", assignment]) == 0
         collected = cli.collect(course_dir, str(lms), assignment)
         report = str(root / "report.json")
-        assert cli.main(["--course-dir", course_dir, "grade", assignment, "--no-progress", "--report", report]) == 0
+        assert cli.main(["--course-dir", course_dir, "grade", assignment, "--no-progress", "--report", report,
+                         "--workers", str(workers)]) == 0
     finally:
         if old is None:
             os.environ.pop("AUTOGRADER_CELL_TIMEOUT", None)

@@ -92,3 +92,132 @@ def test_python_dash_m_autograder_runs():
     assert proc.returncode == 0, proc.stderr
     for command in ("release", "collect", "grade", "feedback", "export", "--course-dir"):
         assert command in proc.stdout
+
+
+# --------------------------------------------------------------------------- grade: sandbox, collect, export
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """A course dir where search is released and nothing was submitted."""
+    course = str(tmp_path_factory.mktemp("released") / "course")
+    assert cli.main(["--course-dir", course, "release", "search"]) == 0
+    return course
+
+
+def test_grade_refuses_early_without_the_sandbox(released, monkeypatch, capsys):
+    from autograder import sandbox
+
+    monkeypatch.setattr(sandbox, "sandbox_status", lambda bwrap="bwrap": (False, "bwrap not found"))
+    monkeypatch.delenv(sandbox.ENV_ALLOW_UNSANDBOXED, raising=False)
+    assert cli.main(["--course-dir", released, "grade", "search"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: refusing to grade without a sandbox: bwrap not found")
+    assert "--allow-unsandboxed" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_allow_unsandboxed_warns_loudly_and_grades(released, monkeypatch, capsys):
+    from autograder import sandbox
+
+    monkeypatch.setattr(sandbox, "sandbox_status", lambda bwrap="bwrap": (False, "bwrap not found"))
+    monkeypatch.setenv(sandbox.ENV_ALLOW_UNSANDBOXED, "0")
+    with pytest.warns(RuntimeWarning, match="grading without a sandbox: bwrap not found"):
+        assert cli.main(["--course-dir", released, "grade", "search", "--allow-unsandboxed"]) == 0
+    assert os.environ[sandbox.ENV_ALLOW_UNSANDBOXED] == "1"
+    assert "search: no submissions" in capsys.readouterr().out
+
+
+def test_feedback_and_export_skip_assignments_with_nothing_graded(released, capsys):
+    assert cli.feedback(released, "search") == []
+    assert "feedback for search: skipped (no autograded submissions" in capsys.readouterr().out
+    assert cli.main(["--course-dir", released, "export"]) == 0
+    out = capsys.readouterr().out
+    assert "export search: no graded submissions, no plot" in out and "grades.csv" in out
+
+
+def test_collect_is_quiet_and_infers_the_assignment(released, tmp_path, capfd):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for name in ("blank_search.ipynb", "correct_search.ipynb"):
+        (folder / name).write_bytes(open(os.path.join(cli.HERE, "examples", "search", name), "rb").read())
+    (folder / "search.ipynb").write_text("{}")
+    got = cli.collect(released, str(folder), None)  # several assignments exist; the file names say search
+    assert got["assignment"] == "search" and got["students"] == ["blank", "correct"]
+    out, err = capfd.readouterr()
+    assert "search: collected 2 files; 2 submissions" in out and "1 not recognised; 0 renamed" in out
+    assert "NOT COLLECTED" in out and "ZipCollectApp" not in out + err and "Unwritable" not in out + err
+    assert cli.main(["--course-dir", released, "collect", str(folder), "--verbose"]) == 0
+    assert "[ZipCollectApp | INFO]" in "".join(capfd.readouterr())
+
+
+def test_collect_groups_files_by_assignment(tmp_path, monkeypatch):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for name in ("ann_search.ipynb", "bob_search-Copy1.ipynb", "ann_gd.ipynb", "notes.txt"):
+        (folder / name).write_text("{}")
+    known = ["gd", "search", "sgd"]
+    assert cli.assignment_of("ann_search.ipynb", known) == "search"
+    assert cli.assignment_of("bob_search-Copy1.ipynb", known) == "search"
+    assert cli.assignment_of("ann_sgd.ipynb", known) == "sgd" and cli.assignment_of("ann_hw1.ipynb", known) is None
+    seen = {}
+    monkeypatch.setattr(cli, "source_assignments", lambda: known)
+    monkeypatch.setattr(cli, "collect", lambda course, path, a, *rest: seen.setdefault(a, sorted(os.listdir(path))))
+    named = {f: cli.assignment_of(f, known) for f in os.listdir(folder) if f.endswith(".ipynb")}
+    got = cli._collect_grouped(str(tmp_path / "c"), str(folder), named, cli.DEFAULT_REGEXP, False, None)
+    assert seen == {"gd": ["ann_gd.ipynb"], "search": ["ann_search.ipynb", "bob_search-Copy1.ipynb"]}
+    assert got["not_notebooks"] == ["notes.txt"]
+
+
+def test_collect_without_assignment_when_a_name_names_none(released, tmp_path, capsys):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "ann_search.ipynb").write_text("{}")
+    (folder / "bob_homework.ipynb").write_text("{}")
+    assert cli.main(["--course-dir", released, "collect", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "say which assignment" in err and "bob_homework.ipynb" in err
+
+
+def test_export_figure_axes():
+    from matplotlib.pyplot import close
+
+    data = {"scores": [0, 8, 5, 5, 7.5], "max_score": 8.0,
+            "pass_rates": {"cost_hidden": 0.6, "grid_search_hidden": 0.5, "coarse_to_fine_hidden": 0.4}}
+    fig = cli.score_figure("search", data)
+    scores, tests = fig.axes
+    assert scores.get_xlim() == (0, 8)
+    assert all(float(t).is_integer() for t in scores.get_yticks())
+    screen_y = {t.get_text(): tests.transData.transform((0, t.get_position()[1]))[1] for t in tests.get_yticklabels()}
+    assert sorted(screen_y, key=screen_y.get, reverse=True) == ["cost_hidden", "grid_search_hidden",
+                                                                "coarse_to_fine_hidden"]  # top to bottom
+    close(fig)
+
+
+def test_sqlite_gradebook_sessions_take_turns(tmp_path):
+    """serialize_gradebook: a second process cannot open a Gradebook while this one holds a session."""
+    import subprocess
+    import sys
+
+    from nbgrader.api import Gradebook
+
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    lock = cli._sqlite_lock_path(url)
+    assert lock == str(tmp_path / "gradebook.db.lock") and cli._sqlite_lock_path("postgresql://x@/y") is None
+    cli.serialize_gradebook(lock)
+    try:
+        probe = ("import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR)\n"
+                 "try:\n    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+                 "except BlockingIOError:\n    print('busy')\nelse:\n    print('free')")
+
+        def lock_state():
+            return subprocess.run([sys.executable, "-c", probe, lock], capture_output=True, text=True).stdout.strip()
+
+        with Gradebook(url) as gb:
+            with Gradebook(url):  # re-entrant within one process
+                pass
+            gb.add_student("ann")
+            assert lock_state() == "busy"
+        assert lock_state() == "free"
+    finally:
+        cls = Gradebook
+        cls.__init__, cls.close = cls._autograder_init, cls._autograder_close
+        del cls._autograder_lock

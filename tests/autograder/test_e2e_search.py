@@ -2,7 +2,12 @@
 in a temporary course dir, on the sample submissions in autograder/examples/search/."""
 
 import csv
+import io
+import json
+import logging
 import os
+import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -120,6 +125,12 @@ def test_summary_notes(course):
                  "locked cell coarse_to_fine_hidden changed from code to markdown"):
         assert text in notes
     assert rows["infinite-loop"]["timeout"] and not rows["correct"]["timeout"]
+    # the sandbox's reasons (the pipeline's cell timeout is 12 s)
+    assert any(re.fullmatch(r"timeout: cell \d+ ran over 12 s", n) for n in rows["infinite-loop"]["notes"])
+    assert any(re.fullmatch(r"kernel died \(exit code 1\) in cell \d+", n) for n in rows["kernel-exit"]["notes"]), \
+        rows["kernel-exit"]["notes"]
+    for student in ("correct", "blank"):  # untouched locked cells (hidden tests included) are no tampering
+        assert rows[student]["notes"] == [] and not rows[student]["tampered"], student
     assert rows["correct"]["tests"] == {"cost_hidden": 2, "grid_search_hidden": 3, "coarse_to_fine_hidden": 3}
 
 
@@ -135,7 +146,7 @@ def test_feedback_and_export(course):
     png = os.path.join(course["dir"], "export", "search.png")
     assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     rates = cli.pass_rates(course["dir"])["search"]["pass_rates"]
-    assert set(rates) == {"cost_hidden", "grid_search_hidden", "coarse_to_fine_hidden"}
+    assert list(rates) == ["cost_hidden", "grid_search_hidden", "coarse_to_fine_hidden"]  # notebook order
     assert all(0 < r < 1 for r in rates.values())
 
 
@@ -146,3 +157,65 @@ def test_wrong_inputs_get_clear_messages(course, tmp_path, capsys):
     assert "no such file or folder" in capsys.readouterr().err
     assert cli.main(["--course-dir", course["dir"], "grade", "search", "--student", "ghost"]) == 2
     assert "no submission of search for: ghost" in capsys.readouterr().err
+
+
+def overwrite_cells_log(course, student):
+    """What the course's OverwriteCells logs while sanitizing a student's example (no kernel)."""
+    from nbgrader.preprocessors import DeduplicateIds
+
+    from autograder.execute import DropEmptyNbgraderMetadata, ReleaseAwareOverwriteCells
+
+    nbapi = cli.api(course["dir"])
+    nb = nbformat.read(os.path.join(cli.HERE, "examples", "search", f"{student}_search.ipynb"), as_version=4)
+    resources = {"nbgrader": {"notebook": "search", "assignment": "search", "student": student,
+                              "db_url": nbapi.coursedir.db_url}}
+    for pp in (DeduplicateIds(parent=nbapi), DropEmptyNbgraderMetadata(parent=nbapi)):
+        nb, resources = pp.preprocess(nb, resources)
+    pp = ReleaseAwareOverwriteCells(parent=nbapi)
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    pp.log.addHandler(handler)
+    try:
+        nb, _ = pp.preprocess(nb, resources)
+    finally:
+        pp.log.removeHandler(handler)
+    return buffer.getvalue(), nb
+
+
+def test_untouched_hidden_test_cells_are_not_reported_changed(course):
+    """nbgrader strips hidden tests on release, so plain OverwriteCells calls every untouched hidden-test
+    cell's checksum changed; the course's version is quiet about cells exactly as released, still puts
+    the hidden tests back, and still reports real edits."""
+    source = nbformat.read(os.path.join(cli.SOURCE, "search", "search.ipynb"), as_version=4)
+    hidden = {c.metadata.nbgrader["grade_id"]: c.source for c in source.cells if "HIDDEN TESTS" in c.source}
+    for student in ("blank", "correct"):
+        log, nb = overwrite_cells_log(course, student)
+        assert "has changed" not in log, (student, log)
+        restored = {c.metadata.nbgrader["grade_id"]: c.source for c in nb.cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id") in hidden}
+        assert restored == hidden
+    log, _ = overwrite_cells_log(course, "cells-tampered")
+    assert "Attribute 'checksum' for cell cost_visible has changed!" in log
+    assert "Attribute 'cell_type' for cell coarse_to_fine_hidden has changed!" in log
+
+
+SERIAL = ["correct", "blank", "mutates-input", "kernel-exit", "cells-tampered", "tampering", "invalid-json"]
+
+
+def test_serial_grading_gives_the_parallel_results(course, tmp_path, capfd):
+    """The fixture graded with --workers 2; grading again one at a time gives the same rows, and the
+    output carries no SQLAlchemy warnings and no exchange complaints."""
+    copy = str(tmp_path / "course")
+    shutil.copytree(course["dir"], copy)
+    capfd.readouterr()
+    argv = ["--course-dir", copy, "grade", "search", "--no-progress", "--workers", "1", "--timeout", "12"]
+    for student in SERIAL:
+        argv += ["--student", student]
+    report = str(tmp_path / "serial.json")
+    assert cli.main(argv + ["--report", report]) == 0
+    out, err = capfd.readouterr()
+    assert "SAWarning" not in out + err and "Unwritable directory" not in out + err and "CRITICAL" not in out + err
+    serial = {row["student"]: row for row in json.load(open(report))}
+    keys = ("score", "max_score", "status", "notes", "tests", "manual_review", "tampered", "timeout")
+    for student in SERIAL:
+        assert {k: serial[student][k] for k in keys} == {k: course["rows"][student][k] for k in keys}, student
