@@ -221,3 +221,15 @@ def test_sqlite_gradebook_sessions_take_turns(tmp_path):
         cls = Gradebook
         cls.__init__, cls.close = cls._autograder_init, cls._autograder_close
         del cls._autograder_lock
+
+
+def test_exchange_lives_in_the_course_dir(tmp_path, caplog):
+    """nbgrader's default exchange (/usr/local/share/nbgrader/exchange) is usually missing or unwritable,
+    and NbGraderAPI then logs CRITICAL 'Unwritable directory' on every start."""
+    import logging
+
+    course = cli.prepare_course_dir(str(tmp_path / "c"))
+    with caplog.at_level(logging.DEBUG):
+        nbapi = cli.api(course)
+    assert nbapi.exchange_root == os.path.join(course, "exchange") and not nbapi.exchange_missing
+    assert not [r for r in caplog.records if "Unwritable" in r.getMessage() or r.levelno >= logging.CRITICAL]
