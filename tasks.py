@@ -51,12 +51,18 @@ def ensure_venv() -> None:
 
 
 # Debian packages the tests need: the browser tests drive Chromium, the grading sandbox is bubblewrap.
-SYSTEM_PACKAGES = {"chromium": "chromium", "bwrap": "bubblewrap"}
+# PostgreSQL's server is for the test of grading into a PostgreSQL gradebook (initdb is not on PATH on Debian).
+SYSTEM_PACKAGES = {"chromium": "chromium", "bwrap": "bubblewrap", "initdb": "postgresql"}
+
+
+def _installed(command: str) -> bool:
+    return shutil.which(command) is not None or (
+        command == "initdb" and bool(list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))))
 
 
 def ensure_system_packages() -> None:
     """Install the missing Debian packages with apt-get when we are root; otherwise say what to install."""
-    missing = [pkg for command, pkg in SYSTEM_PACKAGES.items() if shutil.which(command) is None]
+    missing = [pkg for command, pkg in SYSTEM_PACKAGES.items() if not _installed(command)]
     if not missing:
         return
     if os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get"):
