@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The course's tasks, runnable on a fresh machine with only Python 3.11.
 
-    python3 tasks.py book     # create .venv and install requirements.txt if needed, then build the book
+    python3 tasks.py book     # create .venv and install requirements.txt if needed, then build the book (args go to jupyter-book)
     python3 tasks.py test     # the same, plus Debian's chromium and bubblewrap, then every test (args go to pytest)
     python3 tasks.py bench    # the benchmarks in bench/ (figures and ratios; not pass/fail)
     python3 tasks.py grade-demo  # release, collect autograder/examples/*, grade, feedback, export in artifacts/course
@@ -78,7 +78,9 @@ def ensure_system_packages() -> None:
 
 def book(args: list[str]) -> int:
     ensure_venv()
-    code = run(BIN / "jupyter-book", "build", ".", "-W", "-n", "--keep-going", *args)
+    # tools/build_book.py executes the chapters in parallel into the execution cache (cleared when
+    # solutions/ or book/demos/ change), then runs `jupyter-book build . -W -n --keep-going` (args added).
+    code = run(BIN / "python", ROOT / "tools" / "build_book.py", *args)
     if code == 0:
         print(f"\nThe book is built: open {ROOT / '_build' / 'html' / 'index.html'}")
     return code

@@ -56,7 +56,8 @@ def snapshot(dest: Path) -> Path:
     return dest
 
 
-EXECUTED = re.compile(r"(?:(\S+?\.(?:md|ipynb))\S*:\s*)?Executed notebook in ([0-9.]+) seconds")
+EXECUTED = re.compile(r"(?:(\S+?\.(?:md|ipynb))\S*:\s*)?Executed notebook in ([0-9.]+) seconds"
+                      r"|(\S+?\.(?:md|ipynb)): executed in ([0-9.]+) s")
 
 
 def _children_cpu() -> float:
@@ -65,16 +66,19 @@ def _children_cpu() -> float:
 
 
 def build(src: Path) -> tuple[float, float, list[tuple[float, str]]]:
-    """Build the book in ``src``; return wall time, CPU time (build and kernels) and notebook times."""
-    exe = Path(sys.executable).with_name("jupyter-book")
+    """Build the book in ``src`` as ``tasks.py book`` does (tools/build_book.py: the chapters executed in
+    parallel into the cache, then ``jupyter-book build``); return wall time, CPU time (build and
+    kernels) and notebook times."""
     c0, t0 = _children_cpu(), time.perf_counter()
-    proc = subprocess.run([str(exe), "build", "."], cwd=src, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, str(src / "tools" / "build_book.py")], cwd=src, capture_output=True,
+                          text=True)
     elapsed = time.perf_counter() - t0
     cpu = _children_cpu() - c0
     log = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
     if proc.returncode != 0:
         sys.exit("build failed:\n" + log[-4000:])
-    executed = [(float(m.group(2)), m.group(1) or "?") for m in EXECUTED.finditer(log)]
+    executed = [(float(m.group(2) or m.group(4)), m.group(1) or m.group(3) or "?")
+                for m in EXECUTED.finditer(log)]
     return elapsed, cpu, executed
 
 
@@ -173,12 +177,16 @@ def main() -> None:
         out = Path(tempfile.mkdtemp(prefix="bench-book-"))
         try:
             src = snapshot(out)
+            load_before = os.getloadavg()[0]
             cold, cold_cpu, executed = build(src)
             results["cold build [s]"] = cold
             results["cold build, cpu [s]"] = cold_cpu
-            notes["cold build, cpu [s]"] = "CPU of the build and its kernels (2 cores: wall >= cpu / 2)"
+            notes["cold build, cpu [s]"] = (f"CPU of the build and its kernels (wall >= cpu / {os.cpu_count()}); "
+                                            f"load average before: {load_before:.1f}")
             notes["cold build [s]"] = f"{len(executed)} notebooks executed"
-            print("slowest notebook executions in the cold build:")
+            print(f"cold build: {cold:.1f} s wall, {cold_cpu:.1f} s cpu, load average {load_before:.1f} before, "
+                  f"{os.getloadavg()[0]:.1f} after", flush=True)
+            print("slowest notebook executions in the cold build (wall, two at a time):")
             for secs, name in sorted(executed, reverse=True)[:5]:
                 print(f"  {secs:7.1f} s  {name}")
             warm, warm_cpu = [], []

@@ -66,6 +66,7 @@ from io import BytesIO
 from typing import Any
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.animation import FuncAnimation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -294,9 +295,12 @@ class Demo:
         self._update(**self.params)
         if fig.get_layout_engine() is not None:
             # Lay the figure out once, then freeze it: a layout engine on every redraw costs more
-            # than the redraw itself, and a fixed layout keeps the animation's frames steady.
+            # than the redraw itself, and a fixed layout keeps the animation's frames steady. No
+            # engine at all (not the "none" placeholder): with any engine, savefig lays the figure
+            # out once more before each static frame.
             fig.canvas.draw()
-            fig.set_layout_engine("none")
+            with rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+                fig.set_layout_engine(None)
 
     # -- the model ------------------------------------------------------------------------
 
@@ -398,11 +402,19 @@ class Demo:
             rows = self.frames()
             anim = FuncAnimation(self.fig, lambda i: self._update(**rows[i]) or (), frames=len(rows),
                                  interval=1000 / self.fps, repeat=False, blit=False, cache_frame_data=False)
+            # Each frame is drawn once, by the writer's savefig: FuncAnimation also asks the canvas
+            # for a redraw after every update (draw_idle, which Agg performs at once), a full draw
+            # whose picture nobody uses. The frames are saved at the figure's own dpi (a chapter's
+            # rcParams may set another savefig.dpi, which would lay out every frame anew).
+            canvas = self.fig.canvas
             try:
-                raw = anim.to_jshtml(fps=self.fps, embed_frames=True, default_mode=self.mode)
+                canvas.draw_idle = lambda *args, **kwargs: None
+                with rc_context({"savefig.dpi": "figure", "savefig.bbox": None}):
+                    raw = anim.to_jshtml(fps=self.fps, embed_frames=True, default_mode=self.mode)
                 if self.palette:
                     raw = _palette_frames(raw, self.palette)
             finally:
+                del canvas.draw_idle  # the canvas's own method again
                 # The animation is only saved, never run: drop its "start on first draw" and close
                 # hooks, or a later live redraw (canvas.draw) calls its _start with no event source
                 # (an AttributeError whenever the garbage collector has not freed it yet).

@@ -21,7 +21,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from matplotlib import rc_context, ticker
+from matplotlib import ticker
 
 import solutions
 from demos import Demo, figure, play, slider
@@ -29,22 +29,14 @@ from demos import Demo, figure, play, slider
 
 
 class _Demo(Demo):
-    """A :class:`Demo` with two safeguards for speed and robustness.
+    """A :class:`Demo` with one more safeguard for robustness.
 
-    * After :class:`Demo` has laid the figure out once, it leaves a placeholder layout engine on the
-      figure, and with any layout engine ``savefig`` draws the figure twice (once to lay it out). We
-      remove the engine, so each frame of the static animation is drawn once: about 40 % less time.
-    * ``FuncAnimation`` connects a ``draw_event`` callback (its ``_start``) to the figure's canvas. If
-      the animation object outlives ``to_html`` (for example through a reference cycle), the next full
-      draw of the live view calls it, and it fails because ``to_html`` has removed its timer.
-      Disconnecting the callbacks that ``to_html`` added keeps the live view safe whatever the garbage
-      collector does.
+    ``FuncAnimation`` connects a ``draw_event`` callback (its ``_start``) to the figure's canvas. If
+    the animation object outlives ``to_html`` (for example through a reference cycle), the next full
+    draw of the live view calls it, and it fails because ``to_html`` has removed its timer.
+    Disconnecting the callbacks that ``to_html`` added keeps the live view safe whatever the garbage
+    collector does. (:class:`Demo` itself removes the layout engine once the figure is laid out.)
     """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        with rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
-            self.fig.set_layout_engine(None)  # the layout is frozen already: no engine at all
 
     def to_html(self) -> str:
         registry = self.fig.canvas.callbacks

@@ -184,13 +184,6 @@ LEVELS = 0.5 ** np.arange(0, 14, 1.5)  # fractions of f(theta0) drawn as contour
 XLIM, YLIM = (-2.6, 2.6), (-1.6, 1.6)
 
 
-def _drop_layout_placeholder(fig) -> None:
-    """Demo freezes the layout with ``set_layout_engine("none")``, which leaves a placeholder engine that
-    makes every ``savefig`` lay the figure out once more; with no engine at all a frame renders about a
-    third faster."""
-    fig.set_layout_engine(None)
-
-
 def _clip_for_plot(pts: np.ndarray) -> np.ndarray:
     """Points far outside the view are dropped so that a diverging path does not draw long spikes."""
     pts = pts.copy()
@@ -254,7 +247,6 @@ def contour_demo(n_steps: int = N_STEPS) -> Demo:
     frames = [{"mu": float(m), "kappa": 30.0} for m in np.round(np.linspace(0.0, 0.95, 16), 2)]
     frames += [{"mu": 0.8, "kappa": float(k)} for k in (3, 6, 10, 20, 45, 60, 80, 100)]
     demo = Demo(fig, update, controls, frames=frames, fps=3)
-    _drop_layout_placeholder(fig)
     demo.artists = {"paths": lines, "costs": costs, "contours": contours, "title": title, "note": note}
     return demo
 
@@ -296,7 +288,6 @@ def race_demo(kappa: float = RACE_KAPPA, n_steps: int = RACE_STEPS, every: int =
 
     frames = {"step": list(range(0, n_steps + 1, every))}
     demo = Demo(fig, update, {"step": play(n_steps + 1, label="step t", interval=100)}, frames=frames, fps=6)
-    _drop_layout_placeholder(fig)
     demo.artists = {"trails": trails, "heads": heads, "labels": labels}
     demo.paths = paths
     return demo

@@ -37,7 +37,9 @@ def toc_docnames() -> tuple[str, ...]:
 
 @functools.cache
 def build_book() -> Build:
-    """``jupyter-book build . -W -n --keep-going --all`` into _build/html.
+    """Build the book as ``python3 tasks.py book`` does (``tools/build_book.py``: the chapters executed
+    in parallel into the execution cache, then ``jupyter-book build . -W -n --keep-going``), with
+    ``--all`` into _build/html.
 
     ``--all`` re-reads every page so that every warning is reported again (an incremental build
     would stay silent about pages it skips); notebooks still come from the execution cache, so a
@@ -45,8 +47,7 @@ def build_book() -> Build:
     """
     if os.environ.get("BOOK_SKIP_BUILD") == "1" and (HTML / "index.html").exists():
         return Build(0, "", HTML, toc_docnames(), skipped=True)
-    exe = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(exe), "build", ".", "-W", "-n", "--keep-going", "--all"]
+    cmd = [sys.executable, str(ROOT / "tools" / "build_book.py"), "--all"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900,
                           env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
     return Build(proc.returncode, proc.stdout + proc.stderr, HTML, toc_docnames())
