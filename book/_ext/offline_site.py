@@ -13,6 +13,9 @@ Jupyter Book 1 pulls several things from CDNs by default. This extension:
   launch buttons remain: they are links, not resources;
 * drops the ipywidgets state that myst-nb embeds in each page with a demo: the static page shows
   each demo's text/html version and loads no widget manager, so the state is never read;
+* ships the book's own static files (``book/_static``): ``cjk.css`` and the CJK subset font it
+  declares (``fonts/``, made by ``tools/cjk_font.py``), so the lectures' Chinese terms render on
+  machines without a CJK font;
 * deletes the themes' JavaScript/CSS source maps from ``_static`` (only developer tools read them);
 * drops any other script or stylesheet whose URL is not relative to the site, and fails the build
   with a warning naming it, so a new CDN dependency can never slip in silently.
@@ -52,7 +55,14 @@ def mathjax_root() -> Path:
     raise RuntimeError(f"{MATHJAX_DIST} is installed but ships no mathjax/{MATHJAX_ENTRY}")
 
 
+STATIC = Path(__file__).resolve().parents[1] / "_static"  # book/_static
+STYLESHEETS = ("cjk.css",)
+
+
 def _config_inited(app: Sphinx, config) -> None:
+    static = [str(p) for p in config.html_static_path or ()]
+    if str(STATIC) not in static:
+        config.html_static_path = [*static, str(STATIC)]
     # pydata-sphinx-theme logs a console error ("Got invalid theme mode: .") when no default mode is
     # set; the figures and static demos are drawn for a light page.
     context = dict(config.html_context or {})
@@ -123,6 +133,8 @@ def _build_finished(app: Sphinx, exc: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _config_inited)
+    for stylesheet in STYLESHEETS:
+        app.add_css_file(stylesheet)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -1,0 +1,94 @@
+"""The lectures' Chinese terms render as characters even where no CJK font is installed.
+
+Chromium is started with a fontconfig configuration that hides every installed CJK font, as on a
+machine without one; the page must then fetch the site's subset font (book/_static/fonts/, declared
+in book/_static/cjk.css) and draw the sidebar's 动量 with it. The screenshot of the sidebar is saved
+in artifacts/screenshots/ for a human look.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from browser_fixtures import CHROMIUM, CHROMIUM_ARGS, book_build, site  # noqa: F401 - fixtures
+from book_build import ROOT  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+FONT = "_static/fonts/NotoSansCJKsc-subset.woff"
+# Font files that carry CJK glyphs on common Linux systems (Debian's fonts-noto-cjk, fonts-wqy-*,
+# fonts-arphic-*, fonts-droid-fallback, Source Han); fontconfig ignores them in this browser.
+CJK_FONT_GLOBS = ("*NotoSansCJK*", "*NotoSerifCJK*", "*NotoSansMonoCJK*", "*wqy*", "*uming*", "*ukai*",
+                  "*DroidSansFallback*", "*SourceHan*", "*Noto*SC*", "*Noto*TC*", "*Noto*JP*", "*Noto*KR*")
+
+GLYPH_CHECK = """async (word) => {
+  await document.fonts.ready;
+  const faces = [...document.fonts].filter(f => f.family.replace(/"/g, '') === 'GDH CJK');
+  const link = [...document.querySelectorAll('.bd-sidebar-primary a')].find(a => a.textContent.includes(word));
+  const family = link ? getComputedStyle(link).fontFamily : 'serif';
+  // Measure the word as the page drew it (text laid out before a late font load may keep empty boxes,
+  // so this has to be the link's own text): Noto Sans CJK's ideographs are 1 em wide, an empty box
+  // from a Latin font is narrower.
+  let drawn = null, em = null;
+  if (link) {
+    const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent.indexOf(word);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + word.length);
+      drawn = range.getBoundingClientRect().width;
+      em = parseFloat(getComputedStyle(node.parentElement).fontSize);
+      break;
+    }
+  }
+  return {faces: faces.map(f => f.status), link: link ? link.textContent.trim() : null, family,
+          drawn, em};
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser_without_cjk(tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
+    folder = tmp_path_factory.mktemp("fontconfig")
+    rejects = "".join(f"<glob>{g}</glob>" for g in CJK_FONT_GLOBS)
+    (folder / "fonts.conf").write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        "<include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>"
+        f"<selectfont><rejectfont>{rejects}</rejectfont></selectfont>"
+        f"<cachedir>{folder / 'cache'}</cachedir></fontconfig>")
+    from playwright.sync_api import sync_playwright
+
+    env = {**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf")}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
+        yield browser
+        browser.close()
+
+
+def test_sidebar_cjk_renders_with_the_site_font(browser_without_cjk, site):
+    ctx = browser_without_cjk.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
+    try:
+        page = ctx.new_page()
+        fetched = []
+        page.on("requestfinished", lambda r: fetched.append(r.url) if r.url.endswith(".woff") else None)
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(site + "book/07-momentum.html", wait_until="load")
+        state = page.evaluate(GLYPH_CHECK, "动量")
+        assert state["link"] and "动量" in state["link"], f"no sidebar link with 动量: {state}"
+        assert "GDH CJK" in state["family"], f"the sidebar's font stack lacks the CJK font: {state['family']}"
+        assert state["faces"] == ["loaded"], f"the CJK subset font did not load: {state['faces']}"
+        assert state["drawn"] is not None and abs(state["drawn"] - 2 * state["em"]) < 1, (
+            f"动量 in the sidebar is {state['drawn']} px wide at {state['em']} px font size, not two 1-em "
+            f"ideographs: drawn as empty boxes? (font stack: {state['family']})")
+        assert any(u.endswith(FONT) for u in fetched), f"the page never fetched {FONT}: {fetched}"
+        assert not errors, f"console errors: {errors}"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".bd-sidebar-primary").screenshot(path=str(SCREENSHOTS / "cjk-sidebar-07-momentum.png"))
+    finally:
+        ctx.close()
