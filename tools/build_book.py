@@ -90,11 +90,10 @@ def read_notebook(path: Path, config: dict):
                                        path=str(path))
 
 
-def _execute(path: str, timeout: int | None, allow_errors: bool):
+def _execute(path: str, config: dict, timeout: int | None, allow_errors: bool):
     """Run in a worker process: execute one chapter in its folder; return (path, notebook, seconds, error)."""
     from jupyter_cache.executors.utils import single_nb_execution
 
-    config = load_config(ROOT)
     nb = read_notebook(Path(path), config)
     result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=allow_errors,
                                  meta_override=True)
@@ -143,7 +142,7 @@ def prepare_cache(root: Path = ROOT, workers: int | None = None) -> bool:
     allow_errors = bool(execute.get("allow_errors", False))
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_execute, str(p), timeout, allow_errors) for p in todo]
+        futures = [pool.submit(_execute, str(p), config, timeout, allow_errors) for p in todo]
         for future in as_completed(futures):
             path, nb, seconds, error = future.result()
             rel = Path(path).relative_to(root)
