@@ -9,6 +9,7 @@ import pytest  # noqa: E402
 
 import solutions  # noqa: E402
 from demos import adaptive as A  # noqa: E402
+from pixels import live_vs_full  # noqa: E402
 
 RATES = [1e-3, 1e-2, 0.1]
 
@@ -86,24 +87,12 @@ def test_demo_static_version_has_the_expected_frames(small_race):
     assert html.count("frames[") >= 11 or html.count("data:image/png") >= 11
 
 
-def _pixels(png):
-    from io import BytesIO
-
-    from PIL import Image
-
-    return np.asarray(Image.open(BytesIO(png)).convert("RGB"), dtype=int)
-
 
 def test_live_redraw_matches_a_full_draw_after_each_kind_of_change(small_race):
-    from io import BytesIO
-
     problems, results = small_race
     demo_problems = {k: (p, th, ((-2, 2), (-2, 2))) for k, (p, th) in problems.items()}
     demo = A.race_demo(demo_problems, A.demo_rates(results), cache=results, max_steps=300, n_frames=11)
     for change in ({"frame": 4}, {"log_factor": 0.5}, {"optimizer": "Adam"}, {"problem": "quadratic"},
                    {"frame": 9}):
         demo.set(**change)
-        live = _pixels(demo.render_png())
-        full = BytesIO()
-        demo.fig.savefig(full, format="png", dpi=demo.fig.dpi)
-        assert np.abs(live - _pixels(full.getvalue())).max() <= 2, change
+        assert live_vs_full(demo, 2) == 0, change

@@ -11,6 +11,7 @@ import pytest  # noqa: E402
 
 import solutions  # noqa: E402
 from demos import mini_batch  # noqa: E402
+from pixels import live_vs_full  # noqa: E402
 
 
 @pytest.mark.parametrize("n,b", [(50000, 1), (50000, 10), (50000, 128), (128, 128), (10, 4), (1000, 64)])
@@ -65,16 +66,7 @@ def test_epoch_seconds_is_positive_and_smaller_batches_take_longer():
 
 @pytest.mark.parametrize("k", [0, 4, 7])
 def test_live_blit_equals_a_full_draw_after_the_static_render(k):
-    from io import BytesIO
-
-    from PIL import Image
-
     demo = mini_batch.build()
     demo.to_html()  # the static render first, as the book's display does
     demo.set(k=k, epoch=5)
-    live = np.asarray(Image.open(BytesIO(demo.render_png())).convert("RGB"), dtype=int)
-    buf = BytesIO()
-    demo.fig.savefig(buf, format="png", dpi=demo.fig.dpi)  # a full draw, animated artists included
-    full = np.asarray(Image.open(buf).convert("RGB"), dtype=int)
-    assert live.shape == full.shape
-    assert np.mean(np.abs(live - full) > 8) < 0.002  # the same picture, up to antialiasing
+    assert live_vs_full(demo, 8) < 0.002  # the same picture as a full draw, up to antialiasing

@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 
 import solutions  # noqa: E402
 from demos import momentum as M  # noqa: E402
+from pixels import live_vs_full  # noqa: E402
 
 
 def test_lecture004_form_gives_the_same_points_and_minus_alpha_times_our_velocity():
@@ -135,17 +136,8 @@ def test_race_demo_play_moves_the_heads():
 @pytest.mark.parametrize("build", [lambda: M.contour_demo(n_steps=20),
                                    lambda: M.race_demo(n_steps=20, every=5)])
 def test_live_blit_equals_a_full_draw_and_survives_the_static_render(build):
-    from io import BytesIO
-
-    from PIL import Image
-
     demo = build()
     demo.to_html()  # the static render first, as the book's display does
     first = demo.specs and next(iter(demo.specs))
     demo.set(**{first: demo.specs[first].max})
-    live = np.asarray(Image.open(BytesIO(demo.render_png())).convert("RGB"), dtype=int)
-    buf = BytesIO()
-    demo.fig.savefig(buf, format="png", dpi=demo.fig.dpi)  # a full draw, animated artists included
-    full = np.asarray(Image.open(buf).convert("RGB"), dtype=int)
-    assert live.shape == full.shape
-    assert np.mean(np.abs(live - full) > 8) < 0.002  # the same picture, up to antialiasing
+    assert live_vs_full(demo, 8) < 0.002  # the same picture as a full draw, up to antialiasing

@@ -8,6 +8,7 @@ import numpy as np  # noqa: E402
 
 import solutions  # noqa: E402
 from demos import second_order as D  # noqa: E402
+from pixels import live_vs_full  # noqa: E402
 
 
 def test_newton_path_solves_a_quadratic_in_one_step():
@@ -83,21 +84,9 @@ def test_demo_static_version_steps_through_the_iterations():
     assert "gdh-demo-static" in demo.to_html()
 
 
-def _pixels(png):
-    from io import BytesIO
-
-    from PIL import Image
-
-    return np.asarray(Image.open(BytesIO(png)).convert("RGB"), dtype=int)
-
 
 def test_live_redraw_matches_a_full_draw_after_each_kind_of_change():
-    from io import BytesIO
-
     demo = _demo()
     for change in ({"step": 5}, {"start": "b"}, {"problem": "two wells"}, {"step": 0}):
         demo.set(**change)
-        live = _pixels(demo.render_png())
-        full = BytesIO()
-        demo.fig.savefig(full, format="png", dpi=demo.fig.dpi)
-        assert np.abs(live - _pixels(full.getvalue())).max() <= 2, change
+        assert live_vs_full(demo, 2) == 0, change

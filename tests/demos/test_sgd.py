@@ -9,6 +9,7 @@ import pytest  # noqa: E402
 
 import solutions  # noqa: E402
 from demos import sgd  # noqa: E402
+from pixels import live_vs_full  # noqa: E402
 
 
 def test_plain_gd_walks_into_the_saddle_and_stops():
@@ -72,16 +73,7 @@ def test_sgd_log_matches_run_epochs():
 
 
 def test_live_blit_equals_a_full_draw_after_the_static_render():
-    from io import BytesIO
-
-    from PIL import Image
-
     demo = sgd.build()
     demo.to_html()  # the static render first, as the book's display does
     demo.set(step=90, sigma=0.5, seed=2)
-    live = np.asarray(Image.open(BytesIO(demo.render_png())).convert("RGB"), dtype=int)
-    buf = BytesIO()
-    demo.fig.savefig(buf, format="png", dpi=demo.fig.dpi)  # a full draw, animated artists included
-    full = np.asarray(Image.open(buf).convert("RGB"), dtype=int)
-    assert live.shape == full.shape
-    assert np.mean(np.abs(live - full) > 8) < 0.002  # the same picture, up to antialiasing
+    assert live_vs_full(demo, 8) < 0.002  # the same picture as a full draw, up to antialiasing
