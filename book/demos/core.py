@@ -259,12 +259,14 @@ class Demo:
     mode : what the animation does at the end: "once", "loop" or "reflect".
     palette : colours of the static animation's frames (PNG palette, about 4x smaller than full
         colour and indistinguishable for line plots); ``None`` keeps full colour (for smooth images).
+    alt : alt text of the static animation for readers who cannot see it; by default it says what the
+        axes plot and which controls change.
     """
 
     def __init__(self, fig: Figure, update: Callable[..., Any], controls: Mapping[str, Control],
                  frames: Mapping[str, Sequence] | Sequence[Mapping[str, Any]] | None = None, *,
                  n_frames: int = 30, fps: float = 5, mode: str = "once", max_frames: int = MAX_FRAMES,
-                 palette: int | None = 256):
+                 palette: int | None = 256, alt: str | None = None):
         if not controls:
             raise ValueError("a demo needs at least one control")
         for name, c in controls.items():
@@ -278,6 +280,7 @@ class Demo:
         self.params: dict[str, Any] = {k: c.value for k, c in self.specs.items()}
         self.n_frames, self.fps, self.mode, self.max_frames = n_frames, fps, mode, max_frames
         self.palette = palette
+        self.alt = alt
         self._frames_spec = frames
         if not isinstance(fig.canvas, FigureCanvasAgg):
             FigureCanvasAgg(fig)
@@ -426,9 +429,19 @@ class Demo:
             names = ", ".join(html.escape(self.specs[k].label or k) for k in self.specs)
             note = (f'<p class="gdh-demo-note">Static version: drag the slider or press play. '
                     f'Run this page as a notebook to set {names} yourself.</p>')
-            self._html = (f'<div class="gdh-demo-static">{_STATIC_STYLE}{_offline_jshtml(raw)}'
-                          f"{note}</div>")
+            alt = html.escape(self.alt or self._default_alt(len(rows)), quote=True)
+            animation = _offline_jshtml(raw).replace('<img id="_anim_img', f'<img alt="{alt}" id="_anim_img', 1)
+            self._html = f'<div class="gdh-demo-static">{_STATIC_STYLE}{animation}{note}</div>'
         return self._html
+
+    def _default_alt(self, n_frames: int) -> str:
+        """Alt text for the animation when the chapter gives none: what its axes plot, and what changes."""
+        plots = [f"{ax.get_ylabel()} against {ax.get_xlabel()}" for ax in self.fig.axes
+                 if ax.get_xlabel() and ax.get_ylabel()]
+        names = ", ".join(self.specs[k].label or k for k in self.specs)
+        what = f" of {'; '.join(plots)}" if plots else ""
+        verb = "changes" if len(self.specs) == 1 else "change"
+        return f"Animation in {n_frames} frames{what}, as {names} {verb}"
 
     # -- the live view --------------------------------------------------------------------
 

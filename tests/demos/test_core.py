@@ -235,3 +235,15 @@ def test_static_frames_use_a_palette_and_are_smaller():
     a = _pixels(small_frames[1])[..., :3]
     b = _pixels(full_frames[1])[..., :3]
     assert np.abs(a - b).mean() < 2
+
+
+def test_static_animation_has_alt_text():
+    fig, ax = figure()
+    ax.set_xlabel("ω")
+    ax.set_ylabel("cost")
+    (line,) = ax.plot([0, 1], [0, 1])
+    demo = Demo(fig, lambda w: line.set_ydata([0, w]), {"w": slider(0.0, 1.0, 0.5, value=0.0, label="ω")},
+                n_frames=3)
+    assert '<img alt="Animation in 3 frames of cost against ω, as ω changes" id="_anim_img' in demo.to_html()
+    given = Demo(fig, lambda w: line.set_ydata([0, w]), {"w": slider(0.0, 1.0, 0.5, value=0.0)}, alt='a "line"')
+    assert '<img alt="a &quot;line&quot;" id="_anim_img' in given.to_html()

@@ -1,0 +1,76 @@
+"""Reader conveniences on every chapter: launch buttons (Binder, JupyterHub) on the chapter's own source in
+the repository, downloads as .ipynb and .md that exist in the site, the repository link, and alt text on
+every figure."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+import yaml
+
+from book_build import book  # noqa: F401 - the module-scoped fixture
+
+pytestmark = pytest.mark.book
+
+ROOT = Path(__file__).resolve().parents[2]
+REPO = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].rstrip("/")
+
+
+class Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.images = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "img":
+            self.images.append(attrs)
+
+
+def parsed(book, docname):
+    page = Page()
+    page.feed(book.page(docname).read_text())
+    return page
+
+
+def chapters(book):
+    return [d for d in book.docnames if re.fullmatch(r"book/\d\d-[a-z0-9-]+", d)]
+
+
+def test_there_are_nine_chapters(book):
+    assert len(chapters(book)) == 9
+
+
+def test_launch_buttons_open_the_chapter_from_the_repository(book):
+    owner_repo = urlparse(REPO).path.strip("/")
+    for docname in chapters(book):
+        links = parsed(book, docname).links
+        binder = [h for h in links if h.startswith("https://mybinder.org/v2/gh/")]
+        assert binder and f"/v2/gh/{owner_repo}/" in binder[0] and binder[0].endswith(f"{docname}.md"), docname
+        hub = [unquote(h) for h in links if "/hub/user-redirect/git-pull" in h]
+        assert hub and f"repo={REPO}" in hub[0] and f"/{docname}.md" in hub[0], docname
+        assert REPO in links, f"{docname}: no repository link"
+
+
+def test_downloads_exist_in_the_site(book):
+    for docname in chapters(book):
+        page_url = f"file://{book.page(docname)}"
+        downloads = [h for h in parsed(book, docname).links if "/_sources/" in h]
+        suffixes = {Path(h).suffix for h in downloads}
+        assert {".ipynb", ".md"} <= suffixes, f"{docname}: downloads {downloads}"
+        for href in downloads:
+            target = Path(urlparse(urljoin(page_url, href)).path)
+            assert target.is_file() and target.stat().st_size > 0, f"{docname}: {href} is missing"
+
+
+def test_every_figure_has_alt_text(book):
+    missing = []
+    for docname in book.docnames:
+        for img in parsed(book, docname).images:
+            if not (img.get("alt") or "").strip():
+                missing.append(f"{docname}: {img.get('src', '')[:60]}")
+    assert not missing, "images without alt text:\n" + "\n".join(missing)
