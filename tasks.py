@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The course's tasks, runnable on a fresh machine with only Python 3.11.
 
-    python3 tasks.py book     # create .venv and install requirements.txt if needed, then build the book (args go to jupyter-book)
-    python3 tasks.py test     # the same, plus Debian's chromium and bubblewrap, then every test (args go to pytest)
+    python3 tasks.py book     # make .venv, install requirements.txt if needed, build the book (args: jupyter-book)
+    python3 tasks.py test     # the same, plus Debian's chromium, bubblewrap, postgresql; every test (args: pytest)
     python3 tasks.py bench    # the benchmarks in bench/ (figures and ratios; not pass/fail)
     python3 tasks.py grade-demo  # release, collect autograder/examples/*, grade, feedback, export in artifacts/course
     python3 tasks.py clean    # remove the built book, the execution cache and test artifacts
