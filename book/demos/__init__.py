@@ -16,15 +16,4 @@ from .core import (
     toggle,
 )
 
-__all__ = [
-    "DEFAULT_DPI",
-    "MAX_FRAMES",
-    "Control",
-    "Demo",
-    "choice",
-    "figure",
-    "int_slider",
-    "play",
-    "slider",
-    "toggle",
-]
+from .core import __all__  # noqa: E402,F401 - the same public names as demos.core
