@@ -48,12 +48,18 @@ c.Autograde.autograde_preprocessors = [ResilientExecute if getattr(p, "__name__"
 KINDS = {"plain": PLAIN, "verdicts": NO_JAIL, "course": ""}
 
 
-def setup(root: str, kind: str) -> tuple[str, list[str]]:
+def released_course(root: str, kind: str) -> str:
+    """A course dir of the given kind (see KINDS) with assignment search released."""
     course = os.path.join(root, kind)
     cli.prepare_course_dir(course)
     with open(os.path.join(course, "nbgrader_config.py"), "a") as handle:
         handle.write(KINDS[kind])
     cli.release(course, ["search"])
+    return course
+
+
+def setup(root: str, kind: str) -> tuple[str, list[str]]:
+    course = released_course(root, kind)
     examples = os.path.join(cli.HERE, "examples", "search")
     students = []
     for name in sorted(os.listdir(examples)):

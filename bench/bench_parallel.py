@@ -27,17 +27,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_grading import KINDS, SKIP  # noqa: E402
+from bench_grading import SKIP, released_course  # noqa: E402
 
 from autograder import cli  # noqa: E402
 
 
 def make_course(root: str, kind: str, n: int) -> tuple[str, list[str]]:
-    course = os.path.join(root, kind)
-    cli.prepare_course_dir(course)
-    with open(os.path.join(course, "nbgrader_config.py"), "a") as handle:
-        handle.write(KINDS[kind])
-    cli.release(course, ["search"])
+    course = released_course(root, kind)
     examples = os.path.join(cli.HERE, "examples", "search")
     variants = [name for name in sorted(os.listdir(examples))
                 if name.endswith("_search.ipynb") and name.split("_", 1)[0] not in SKIP]

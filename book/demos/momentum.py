@@ -75,6 +75,14 @@ def tuned(method: str, kappa: float, lam_min: float = 1.0) -> tuple[float, float
     raise ValueError(f"unknown method {method!r}; use one of {METHODS}")
 
 
+def _step(method: str, problem, theta, state, lr: float, mu: float):
+    """One update of ``method`` ("GD", "momentum" or "Nesterov"; GD also when mu = 0): ``(theta, state)``."""
+    g = problem.grad(theta)
+    if method == "GD" or mu == 0.0:
+        return solutions.gd_step(theta, g, lr), state
+    return solutions.momentum_step(theta, g, state, lr, momentum=mu, nesterov=method == "Nesterov")
+
+
 def path(problem, method: str, lr: float, mu: float, n_steps: int, theta0=None) -> np.ndarray:
     """``n_steps`` updates of ``method`` from ``theta0`` (default ``theta_star + THETA0``), with the
     reference steps of :mod:`solutions`. Returns the ``(n_steps + 1, d)`` iterates; if the path blows up,
@@ -85,12 +93,7 @@ def path(problem, method: str, lr: float, mu: float, n_steps: int, theta0=None) 
     state = solutions.momentum_init(theta)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(n_steps):  # a recurrence: each step needs the one before
-            g = problem.grad(theta)
-            if method == "GD" or mu == 0.0:
-                theta = solutions.gd_step(theta, g, lr)
-            else:
-                theta, state = solutions.momentum_step(theta, g, state, lr, momentum=mu,
-                                                       nesterov=method == "Nesterov")
+            theta, state = _step(method, problem, theta, state, lr, mu)
             if not np.linalg.norm(theta - problem.theta_star) < BLOW_UP:
                 break
             out[k + 1] = theta
@@ -138,12 +141,7 @@ def iterations_to_tolerance(problem, method: str, lr: float, mu: float, tol: flo
     for k in range(max_steps + 1):
         if np.linalg.norm(theta - problem.theta_star) <= goal:
             return k
-        g = problem.grad(theta)
-        if method == "GD" or mu == 0.0:
-            theta = solutions.gd_step(theta, g, lr)
-        else:
-            theta, state = solutions.momentum_step(theta, g, state, lr, momentum=mu,
-                                                   nesterov=method == "Nesterov")
+        theta, state = _step(method, problem, theta, state, lr, mu)
     raise RuntimeError(f"{method} did not reach tol={tol} in {max_steps} steps")
 
 
