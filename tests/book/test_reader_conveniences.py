@@ -1,6 +1,7 @@
 """Reader conveniences on every chapter: launch buttons (Binder, JupyterHub) on the chapter's own source in
 the repository, downloads as .ipynb and .md that exist in the site, the repository link, and alt text on
-every figure."""
+every figure, and a site icon (without one every browser asks the server for /favicon.ico and logs a
+404)."""
 
 import re
 from html.parser import HTMLParser
@@ -21,7 +22,7 @@ REPO = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].r
 class Page(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.links, self.images = [], []
+        self.links, self.images, self.icons = [], [], []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -29,6 +30,8 @@ class Page(HTMLParser):
             self.links.append(attrs["href"])
         elif tag == "img":
             self.images.append(attrs)
+        elif tag == "link" and "icon" in (attrs.get("rel") or "").split():
+            self.icons.append(attrs.get("href"))
 
 
 def parsed(book, docname):
@@ -65,6 +68,15 @@ def test_downloads_exist_in_the_site(book):
         for href in downloads:
             target = Path(urlparse(urljoin(page_url, href)).path)
             assert target.is_file() and target.stat().st_size > 0, f"{docname}: {href} is missing"
+
+
+def test_every_page_declares_a_site_icon_that_exists(book):
+    for docname in book.docnames:
+        icons = parsed(book, docname).icons
+        assert icons, f"{docname}: no <link rel=icon>; browsers will request /favicon.ico and get a 404"
+        for href in icons:
+            target = Path(urlparse(urljoin(f"file://{book.page(docname)}", href)).path)
+            assert target.is_file() and target.stat().st_size > 0, f"{docname}: icon {href} is missing"
 
 
 def test_every_figure_has_alt_text(book):

@@ -90,7 +90,8 @@ def visit(browser, site):
                 r.abort()
 
         ctx.route("**/*", route)
-        page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
+        page.on("console",
+                lambda m: v.errors.append(f"{m.text} ({m.location['url']})") if m.type == "error" else None)
         page.on("pageerror", lambda e: v.errors.append(f"pageerror: {e}"))
         page.on("requestfailed",
                 lambda r: None if not r.url.startswith(site) else v.errors.append(f"failed: {r.url}"))

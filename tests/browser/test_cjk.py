@@ -77,7 +77,7 @@ def test_sidebar_cjk_renders_with_the_site_font(browser_without_cjk, site):
         fetched = []
         page.on("requestfinished", lambda r: fetched.append(r.url) if r.url.endswith(".woff") else None)
         errors = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m: errors.append(f"{m.text} ({m.location['url']})") if m.type == "error" else None)
         page.goto(site + "book/07-momentum.html", wait_until="load")
         state = page.evaluate(GLYPH_CHECK, "动量")
         assert state["link"] and "动量" in state["link"], f"no sidebar link with 动量: {state}"
