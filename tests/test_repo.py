@@ -46,3 +46,14 @@ def test_no_generated_state_or_build_in_git():
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     generated = re.compile(r"(^|/)(release|submitted|autograded|feedback|_build|artifacts)/|(^|/)gradebook\.db$")
     assert not [path for path in tracked.splitlines() if generated.search(path)]
+
+
+def test_nbformat_imports_no_grammar_compiler():
+    """requirements.txt pins jsonschema below 4.25: later versions pull rfc3987-syntax, whose import compiles
+    Earley grammars for ~2 s in every process that imports nbformat (grading workers, book builds)."""
+    import sys
+
+    code = ("import sys, nbformat, jsonschema\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rfc3987_syntax', 'lark')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
