@@ -5,19 +5,22 @@ one: it then writes ``DIR/nbgrader_config.py``, which loads this file and sets `
 Sources are always read from this folder's ``source/<assignment>/<assignment>.ipynb``.
 
 Grading: nbgrader's own autograde pipeline with one addition, :class:`autograder.verdicts.TrustedVerdicts`,
-right after ``Execute`` (here :class:`autograder.execute.ResilientExecute`, nbgrader's ``Execute`` surviving a
-dead kernel; sanitizing also drops the empty metadata nbgrader's ``DeduplicateIds`` leaves behind, and
-does not report untouched hidden-test cells as changed). It replaces the kernel's output of every graded cell by a verdict computed in this
-process (see its docstring). The cell timeout is ``AUTOGRADER_CELL_TIMEOUT`` seconds (default 30).
+right after ``Execute``, which replaces the kernel's output of every graded cell by a verdict computed in
+this process (see its docstring). The other preprocessors are nbgrader's, or small subclasses of them in
+:mod:`autograder.execute`: ``ResilientExecute`` survives a dead kernel and runs in the sandbox; sanitizing
+drops the empty metadata nbgrader's ``DeduplicateIds`` leaves behind and does not report untouched
+hidden-test cells as changed; ``CheckCellMetadataOnce`` is nbgrader's metadata check, faster. The cell
+timeout is ``AUTOGRADER_CELL_TIMEOUT`` seconds (default 30).
 """
 
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
-                                    IgnorePattern, LimitOutput, OverwriteKernelspec, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput,
+                                    OverwriteKernelspec, SaveAutoGrades)
 
-from autograder.execute import DropEmptyNbgraderMetadata, ReleaseAwareOverwriteCells, ResilientExecute
+from autograder.execute import (CheckCellMetadataOnce, DropEmptyNbgraderMetadata, ReleaseAwareOverwriteCells,
+                                ResilientExecute)
 from autograder.sandbox import sandboxed
 from autograder.verdicts import TrustedVerdicts
 
@@ -44,7 +47,7 @@ c.Autograde.sanitize_preprocessors = [
     DropEmptyNbgraderMetadata,
     OverwriteKernelspec,
     ReleaseAwareOverwriteCells,  # nbgrader's OverwriteCells, quiet about cells exactly as released
-    CheckCellMetadata,
+    CheckCellMetadataOnce,
 ]
 # Student code runs in a bubblewrap jail (autograder/sandbox.py); limits: c.SandboxedKernelManager.*
 c.Autograde.autograde_preprocessors = [
@@ -55,7 +58,7 @@ c.Autograde.autograde_preprocessors = [
     LimitOutput,
     SaveAutoGrades,
     AssignLatePenalties,
-    CheckCellMetadata,
+    CheckCellMetadataOnce,
 ]
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
