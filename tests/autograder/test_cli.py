@@ -94,6 +94,19 @@ def test_python_dash_m_autograder_runs():
         assert command in proc.stdout
 
 
+def test_release_works_with_the_venv_not_activated(tmp_path):
+    """nbgrader runs `alembic` to create a gradebook; `.venv/bin/python -m autograder` without the venv on
+    PATH must still find it."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-m", "autograder", "--course-dir", str(tmp_path / "c"), "release",
+                           "search"], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "c" / "gradebook.db").is_file()
+
+
 # --------------------------------------------------------------------------- grade: sandbox, collect, export
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):
@@ -233,3 +246,31 @@ def test_exchange_lives_in_the_course_dir(tmp_path, caplog):
         nbapi = cli.api(course)
     assert nbapi.exchange_root == os.path.join(course, "exchange") and not nbapi.exchange_missing
     assert not [r for r in caplog.records if "Unwritable" in r.getMessage() or r.levelno >= logging.CRITICAL]
+
+
+def test_gradebooks_share_one_engine_per_database(tmp_path):
+    """share_gradebook_engines: every Gradebook of one database uses one engine (its compiled-query cache
+    survives); no connection outlives a session, so a gradebook file replaced in between is seen."""
+    from nbgrader import api as nbgrader_api
+    from nbgrader.api import Gradebook
+
+    create_engine = nbgrader_api.create_engine
+    try:
+        cli.share_gradebook_engines()
+        url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+        with Gradebook(url) as gb:
+            gb.add_student("ann")
+            engine = gb.engine
+        with Gradebook(url) as gb:
+            assert gb.engine is engine and [s.id for s in gb.students] == ["ann"]
+        with Gradebook(f"sqlite:///{tmp_path / 'other.db'}") as gb:
+            assert gb.engine is not engine
+        os.remove(tmp_path / "gradebook.db")
+        with Gradebook(url) as gb:
+            assert gb.students == []
+            gb.add_student("bob")
+        with Gradebook(url) as gb:
+            assert [s.id for s in gb.students] == ["bob"]
+    finally:
+        nbgrader_api.create_engine = create_engine
+        del nbgrader_api._autograder_engines
