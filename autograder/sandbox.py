@@ -19,11 +19,11 @@ kernel as ``bwrap ... -- python -c <set rlimits; exec> python -m ipykernel_launc
   Python installation and the venv read-only, the ``autograder`` package's ``.py`` files read-only at
   their own paths (``autograder.probe`` imports; ``autograder/source``, ``examples`` and any course state
   next to them are not there), a read-only ``/dev`` with a size-capped ``/dev/shm``, a size-capped
-  ``/tmp``, and the notebook's folder as a *copy* in a size-capped tmpfs at the same path (under
-  ``/home/student`` if it is in ``/tmp``; on disk if it has more than ``scratch_max_files`` files),
-  writable and thrown away afterwards. Nothing else: not the course directory (gradebook, ``source/``,
-  ``release/``, other submissions, ``feedback/``), not ``solutions/`` (so ``import solutions`` fails
-  although the package is installed editable), not ``/root``, ``/home``, ``/work``;
+  ``/tmp``, and the notebook's working directory :data:`JAIL_CWD`, a size-capped tmpfs that receives a
+  *copy* of the notebook's folder (:meth:`SandboxedKernelManager.start_notebook`), writable and thrown
+  away afterwards. Nothing else: not the course directory (gradebook, ``source/``, ``release/``, other
+  submissions, ``feedback/``), not ``solutions/`` (so ``import solutions`` fails although the package is
+  installed editable), not ``/root``, ``/home``, ``/work``;
 * limits: address space (``memory_limit``, default 2 GiB; an idle kernel with numpy already takes about
   300 MiB of it), CPU seconds, file size and process count (threads included) as rlimits set inside the
   jail; wall time per notebook enforced by the grader (it kills the jail). Root is exempt from
@@ -31,6 +31,14 @@ kernel as ``bwrap ... -- python -c <set rlimits; exec> python -m ipykernel_launc
   its own that maps the jail's uid to the unprivileged host uid ``jail_host_uid``;
 * a scrubbed environment: only a small allowlist (``PATH``, ``HOME=/tmp``, ``LANG``, thread counts, ...),
   never the grader's variables (tokens, database URLs).
+
+**Kernels started ahead** (``prestart``, on by default): a kernel takes about 0.7 s to start, most of
+it importing ipykernel, while grading a whole notebook takes about 1.4 s. So when a notebook starts, the
+preprocessor of :func:`sandboxed` also launches the jail for the *next* notebook of the same
+configuration, which boots while this one runs and is taken over instead of a cold start. A jail started
+ahead has run no student code; it gets the next notebook's folder copied into its empty working
+directory only when it is taken, so nothing of one submission can reach another. One spare per process
+at most; :func:`discard_spare` ends it (the CLI does after a batch; it also ends with the process).
 
 When bwrap is missing or cannot create namespaces, the kernel manager refuses to start a kernel
 (:class:`SandboxUnavailable`), unless ``allow_unsandboxed`` is set (config
@@ -60,6 +68,7 @@ import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
+import stat  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -68,7 +77,7 @@ import warnings  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 from jupyter_client.manager import AsyncKernelManager  # noqa: E402
-from traitlets import Bool, Dict, Integer, List, Unicode, default  # noqa: E402
+from traitlets import Bool, Dict, Enum, Integer, List, Unicode, default  # noqa: E402
 
 KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
 ENV_ALLOW_UNSANDBOXED = "AUTOGRADER_ALLOW_UNSANDBOXED"
@@ -86,6 +95,7 @@ _JAIL_EXEC = (
     "os.execv(sys.argv[2],sys.argv[2:])"
 )
 JAIL_UID = 1000  # the student's uid inside the jail
+JAIL_CWD = "/home/student/work"  # the notebook's working directory inside the jail
 JAIL_HOST_UID = 100000  # default host uid of the jail when the grader is root
 
 
@@ -316,12 +326,10 @@ class SandboxedKernelManager(AsyncKernelManager):
     tmp_size = Integer(64 * MiB, help="size of the jail's /tmp (a tmpfs) in bytes").tag(config=True)
     max_output_bytes = Integer(1 * MiB, help="output kept per cell; the rest is dropped with a note"
                                ).tag(config=True)
-    copy_cwd = Bool(True, help="run in a throw-away copy of the notebook's folder (else bind it writable)"
-                    ).tag(config=True)
     scratch_size = Integer(128 * MiB, help="size of the tmpfs that holds the copy of the notebook's folder "
                            "(raised to twice the folder's size if needed)").tag(config=True)
-    scratch_max_files = Integer(256, help="folders with more files are copied to disk instead of a tmpfs"
-                                ).tag(config=True)
+    prestart = Bool(True, help="start the jail for the next notebook while this one runs (see the module "
+                    "docstring)").tag(config=True)
     writable_paths = List(Unicode(), help="extra host paths bound writable at the same path").tag(config=True)
     readable_paths = List(Unicode(), help="extra host paths bound read-only at the same path"
                           ).tag(config=True)
@@ -345,7 +353,10 @@ class SandboxedKernelManager(AsyncKernelManager):
     _sb_wall_hit = False
     _sb_sandboxed = False
     _sb_ns: str | None = None
+    _sb_pid1: int | None = None
     _sb_log = None
+    _sb_scratch_size = 0
+    source_dir: str | None = None  # the host folder copied into the jail by start_notebook()
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -442,18 +453,16 @@ class SandboxedKernelManager(AsyncKernelManager):
                 files += _package_files(pkg_dir)
         return files
 
-    @staticmethod
-    def jail_path(cwd: str) -> str:
-        """Where the notebook's folder appears in the jail: its own path, except under ``/tmp`` (the jail's
-        private tmpfs, whose folders student code could write), where it is ``/home/student/<name>``."""
-        if cwd == "/tmp" or cwd.startswith("/tmp/"):
-            return os.path.join("/home/student", os.path.basename(cwd.rstrip("/")) or "work")
-        return cwd
+    def launch_key(self) -> str:
+        """What a kernel started ahead must share with the one it stands in for: the kernel and every
+        configured limit and path (not the connection, which is the kernel's own)."""
+        own = {"connection_file", "ip", "transport", "cache_ports", "shell_port", "iopub_port", "stdin_port",
+               "hb_port", "control_port"}  # (reading cache_ports before the start would fix it for tcp)
+        traits = sorted((name, repr(getattr(self, name))) for name in self.trait_names(config=True)
+                        if name not in own)
+        return repr((self.kernel_name, traits))
 
-    def _bwrap_argv(self, bwrap: str, kernel_cmd: list[str], cwd: str, scratch, run: str,
-                    userns_fd: int | None) -> list[str]:
-        """``scratch`` is a host folder to bind at the notebook's path, or a list of ``(kind, relative
-        path, fd or link target, mode)`` entries to recreate in a size-capped tmpfs there."""
+    def _bwrap_argv(self, bwrap: str, kernel_cmd: list[str], run: str, userns_fd: int | None) -> list[str]:
         argv = [bwrap]
         if userns_fd is None:  # an unprivileged grader: bwrap maps the jail's uid to the grader's
             argv += ["--unshare-user", "--disable-userns", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID)]
@@ -467,21 +476,8 @@ class SandboxedKernelManager(AsyncKernelManager):
                  "--remount-ro", "/dev"]
         argv += self._system_binds(kernel_cmd)
         argv += ["--perms", "1777", "--size", str(self.tmp_size), "--tmpfs", "/tmp"]
-        jail_cwd = self.jail_path(cwd)
         binds = [("--ro-bind", path, path) for path in self._python_roots(kernel_cmd) + self.readable_paths]
-        if isinstance(scratch, str):
-            binds += [("--bind", scratch, jail_cwd)]
-        else:
-            size = max(self.scratch_size, 2 * sum(entry[4] for entry in scratch))
-            binds += [("--tmpfs", str(size), jail_cwd)]
-            for kind, rel, what, mode, _ in scratch:
-                dest = os.path.join(jail_cwd, rel)
-                if kind == "dir":
-                    binds += [("--dir", "0777", dest)]
-                elif kind == "file":
-                    binds += [("--file", (str(what), "0777" if mode & 0o111 else "0666"), dest)]
-                else:
-                    binds += [("--symlink", what, dest)]
+        binds += [("--tmpfs", str(self._sb_scratch_size), JAIL_CWD)]
         binds += [("--ro-bind", path, path) for path in self._package_files()]
         binds += [("--bind", path, path) for path in self.writable_paths]
         binds += [("--bind", run, run)]
@@ -497,45 +493,86 @@ class SandboxedKernelManager(AsyncKernelManager):
                     argv += ["--perms", "0755", "--dir", folder]
             if op == "--tmpfs":
                 argv += ["--perms", "1777", "--size", src, "--tmpfs", dest]
-            elif op == "--dir":
-                argv += ["--perms", src, "--dir", dest]
-            elif op == "--file":
-                argv += ["--perms", src[1], "--file", src[0], dest]
             else:
                 argv += [op, src, dest]
             made.add(dest)
-        argv += ["--remount-ro", "/", "--chdir", jail_cwd]
+        argv += ["--remount-ro", "/", "--chdir", JAIL_CWD]
         python = os.path.realpath(sys.executable)
         setup = {"limits": self._rlimits(nproc=True), **switch}
         argv += ["--", python, "-S", "-c", _JAIL_EXEC, json.dumps(setup), *kernel_cmd]
         return argv
 
-    def _scratch_entries(self, cwd: str):
-        """The notebook's folder as entries for a tmpfs copy (and the file descriptors bwrap copies the
-        files from), or ``(None, [])`` if it has more than ``scratch_max_files`` entries."""
-        entries, fds = [], []
-        try:
-            for root, dirs, files in os.walk(cwd):
-                for name in sorted(dirs) + sorted(files):
-                    path = os.path.join(root, name)
-                    rel = os.path.relpath(path, cwd)
-                    if len(entries) >= self.scratch_max_files:
-                        raise OverflowError
-                    st = os.lstat(path)
-                    if os.path.islink(path):
-                        entries.append(("symlink", rel, os.readlink(path), 0, 0))
-                    elif os.path.isdir(path):
-                        entries.append(("dir", rel, None, st.st_mode, 0))
-                    elif os.path.isfile(path):
-                        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-                        fds.append(fd)
-                        entries.append(("file", rel, fd, st.st_mode, st.st_size))
-                dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
-        except OverflowError:
-            for fd in fds:
+    @staticmethod
+    def folder_bytes(folder: str) -> int:
+        """Bytes of the regular files under ``folder`` (symbolic links not followed)."""
+        total = 0
+        for root, dirs, files in os.walk(folder):
+            for name in files:
+                try:
+                    st = os.lstat(os.path.join(root, name))
+                except OSError:
+                    continue
+                total += st.st_size if stat.S_ISREG(st.st_mode) else 0
+        return total
+
+    def fits(self, folder: str) -> bool:
+        """Whether ``folder`` fits twice in this jail's working directory (a spare's is ``scratch_size``)."""
+        return 2 * self.folder_bytes(folder) <= self._sb_scratch_size
+
+    def _copy_in(self, src: str, dst_fd: int, owner: int | None) -> None:
+        """Recreate folder ``src`` in the directory open as ``dst_fd`` (inside the jail): regular files,
+        folders and symbolic links (as links, never followed), everything created relative to a directory
+        descriptor with ``O_NOFOLLOW``, owned by ``owner`` (a host uid) when given."""
+        flags = os.O_NOFOLLOW | os.O_CLOEXEC
+        with os.scandir(src) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                st = entry.stat(follow_symlinks=False)
+                if stat.S_ISLNK(st.st_mode):
+                    os.symlink(os.readlink(entry.path), entry.name, dir_fd=dst_fd)
+                elif stat.S_ISDIR(st.st_mode):
+                    os.mkdir(entry.name, 0o700, dir_fd=dst_fd)
+                    sub = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | flags, dir_fd=dst_fd)
+                    try:
+                        self._copy_in(entry.path, sub, owner)
+                        os.fchmod(sub, (st.st_mode & 0o777) | 0o700)
+                    finally:
+                        os.close(sub)
+                elif stat.S_ISREG(st.st_mode):
+                    source = os.open(entry.path, os.O_RDONLY | flags)
+                    try:
+                        target = os.open(entry.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | flags,
+                                         (st.st_mode & 0o777) | 0o600, dir_fd=dst_fd)
+                        try:
+                            while os.sendfile(target, source, None, 1 << 20):
+                                pass
+                            os.fchmod(target, (st.st_mode & 0o777) | 0o600)
+                        finally:
+                            os.close(target)
+                    finally:
+                        os.close(source)
+                else:
+                    continue  # sockets, fifos, devices: not part of a submission
+                if owner is not None:
+                    os.chown(entry.name, owner, owner, dir_fd=dst_fd, follow_symlinks=False)
+
+    def start_notebook(self) -> None:
+        """Called once the kernel answers, before the first cell: copy :attr:`source_dir` into the jail's
+        working directory (through ``/proc/<jail pid 1>/root``, one ``O_NOFOLLOW`` step at a time; no
+        student code has run in this jail yet) and start the wall-time clock."""
+        if self._sb_sandboxed and self.source_dir:
+            self._namespace()
+            if self._sb_pid1 is None:
+                raise RuntimeError("the jail is gone before its notebook could start")
+            fd = os.open(f"/proc/{self._sb_pid1}/root", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            try:
+                for part in JAIL_CWD.strip("/").split("/"):
+                    step = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd)
+                    os.close(fd)
+                    fd = step
+                self._copy_in(self.source_dir, fd, self.jail_host_uid if os.geteuid() == 0 else None)
+            finally:
                 os.close(fd)
-            return None, []
-        return entries, fds
+        self._start_wall_timer()
 
     # ---------------------------------------------------------------------------------------- lifecycle
     async def _async_pre_start_kernel(self, **kw):
@@ -546,7 +583,7 @@ class SandboxedKernelManager(AsyncKernelManager):
                 f"{ENV_ALLOW_UNSANDBOXED}=1 or c.SandboxedKernelManager.allow_unsandboxed = True.")
         self._sb_sandboxed = ok
         self._sb_wall_hit = False
-        self._sb_ns = None
+        self._sb_ns = self._sb_pid1 = None
         self._sb_dir = tempfile.mkdtemp(prefix="gdsb-")
         os.makedirs(os.path.join(self._sb_dir, "tmp"))
         run = os.path.join(self._sb_dir, "run")
@@ -558,45 +595,20 @@ class SandboxedKernelManager(AsyncKernelManager):
         else:
             _warn_unsandboxed(self.log, detail)
             self.notes.append(Outcome("unsandboxed", f"graded WITHOUT a sandbox ({detail})"))
-        return await super()._async_pre_start_kernel(**kw)
+        try:
+            return await super()._async_pre_start_kernel(**kw)
+        except BaseException:
+            self._sb_cleanup()
+            raise
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
-        cwd = os.path.abspath(kw.pop("cwd", None) or os.getcwd())
+        cwd = kw.pop("cwd", None)  # None for a kernel started ahead: its folder comes when it is taken
+        self.source_dir = os.path.abspath(cwd) if cwd else None
         kw.pop("env", None)
         env = self._env(kernel_cmd[0] if kernel_cmd else sys.executable)
         self._sb_log = open(os.path.join(self._sb_dir, "kernel.log"), "wb")  # noqa: SIM115 - closed later
         kw.update(stdout=self._sb_log, stderr=self._sb_log, stdin=subprocess.DEVNULL, env=env)
-        if self._sb_sandboxed:
-            run = os.path.join(self._sb_dir, "run")
-            scratch, fds = cwd, []
-            if self.copy_cwd:
-                scratch, fds = self._scratch_entries(cwd)
-                if scratch is None:  # too many files for the tmpfs copy: a copy on disk
-                    scratch = os.path.join(self._sb_dir, "work")
-                    shutil.copytree(cwd, scratch, symlinks=True)
-            userns_fd = None
-            if os.geteuid() == 0:
-                userns_fd = _new_userns(self.jail_host_uid)
-                fds.append(userns_fd)
-                owned = [run, self.connection_file]
-                if isinstance(scratch, str) and self.copy_cwd:
-                    owned.append(scratch)
-                for top in owned:
-                    for root, dirs, files in os.walk(top) if os.path.isdir(top) else [(top, [], [])]:
-                        for path in [root] + [os.path.join(root, n) for n in dirs + files]:
-                            os.lchown(path, self.jail_host_uid, self.jail_host_uid)
-            kw["pass_fds"] = tuple(fds)
-            cmd = self._bwrap_argv(sandbox_status(self.bwrap)[1], kernel_cmd, cwd, scratch, run, userns_fd)
-            kw.update(cwd=self._sb_dir, independent=True)  # no JPY_PARENT_PID: the jail's parent is its pid 1
-            try:
-                self.log.debug("Sandboxed kernel: %s", cmd)
-                await super()._async_launch_kernel(cmd, **kw)
-            finally:
-                for fd in fds:
-                    os.close(fd)
-            self._start_wall_timer()
-            return
-        else:
+        if not self._sb_sandboxed:
             limits = self._rlimits(nproc=False)
 
             def preexec():
@@ -605,10 +617,25 @@ class SandboxedKernelManager(AsyncKernelManager):
                 for name, value in limits.items():
                     resource.setrlimit(getattr(resource, name), value)
 
-            cmd = kernel_cmd
-            kw.update(cwd=cwd, preexec_fn=preexec)
-        await super()._async_launch_kernel(cmd, **kw)
-        self._start_wall_timer()
+            kw.update(cwd=self.source_dir or os.getcwd(), preexec_fn=preexec)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        self._sb_scratch_size = max(self.scratch_size, 2 * self.folder_bytes(self.source_dir)
+                                    if self.source_dir else 0)
+        run = os.path.join(self._sb_dir, "run")
+        userns_fd = None
+        if os.geteuid() == 0:
+            userns_fd = _new_userns(self.jail_host_uid)
+            for path in [run] + [os.path.join(run, n) for n in os.listdir(run)]:  # kernel.json
+                os.lchown(path, self.jail_host_uid, self.jail_host_uid)
+        cmd = self._bwrap_argv(sandbox_status(self.bwrap)[1], kernel_cmd, run, userns_fd)
+        # independent: no JPY_PARENT_PID, the jail's parent is its pid 1
+        kw.update(cwd=self._sb_dir, independent=True, pass_fds=() if userns_fd is None else (userns_fd,))
+        try:
+            self.log.debug("Sandboxed kernel: %s", cmd)
+            await super()._async_launch_kernel(cmd, **kw)
+        finally:
+            if userns_fd is not None:
+                os.close(userns_fd)
 
     def _start_wall_timer(self):
         if self.wall_time_limit:
@@ -670,7 +697,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             for child in children:
                 ns = os.readlink(f"/proc/{child}/ns/pid")
                 if ns != os.readlink("/proc/self/ns/pid"):
-                    self._sb_ns = ns
+                    self._sb_ns, self._sb_pid1 = ns, int(child)
         except OSError:
             return None
         return self._sb_ns
@@ -709,23 +736,84 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     shutdown_kernel = _async_shutdown_kernel
 
+    def _kill_and_reap(self):
+        process = getattr(self.provisioner, "process", None) if self.provisioner else None
+        self._kill_jail()
+        if process is not None:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+
+    async def _async_kill_kernel(self, restart: bool = False):
+        # The jail is thrown away: kill it and reap bwrap at once, so that jupyter_client's 0.1 s polling
+        # finds it gone on its first look.
+        if self._sb_sandboxed:
+            self._kill_and_reap()
+        await super()._async_kill_kernel(restart=restart)
+
+    def discard(self) -> None:
+        """End a kernel that never ran a notebook (a spare), synchronously: kill the jail, reap it, close
+        the sockets and remove its folder."""
+        self._kill_and_reap()
+        self._close_control_socket()
+        if self._created_context:
+            self.context.destroy(linger=0)
+        self._sb_cleanup()
+
     async def _async_cleanup_resources(self, restart: bool = False):
         try:
             await super()._async_cleanup_resources(restart=restart)
         finally:
             if not restart:
-                if self._sb_timer is not None:
-                    self._sb_timer.cancel()
-                    self._sb_timer = None
                 self._kill_jail()
-                if self._sb_log is not None:
-                    self._sb_log.close()
-                    self._sb_log = None
-                if self._sb_dir:
-                    shutil.rmtree(self._sb_dir, ignore_errors=True)
-                    self._sb_dir = None
+                self._sb_cleanup()
 
     cleanup_resources = _async_cleanup_resources
+
+    def _sb_cleanup(self):
+        if self._sb_timer is not None:
+            self._sb_timer.cancel()
+            self._sb_timer = None
+        if self._sb_log is not None:
+            self._sb_log.close()
+            self._sb_log = None
+        if self._sb_dir:
+            shutil.rmtree(self._sb_dir, ignore_errors=True)
+            self._sb_dir = None
+
+
+# ------------------------------------------------------------------------------------------ spare kernel
+
+_SPARE: list[tuple[str, SandboxedKernelManager]] = []  # at most one (key, kernel started ahead)
+_SPARE_FINALIZER: list = []
+
+
+def discard_spare() -> None:
+    """End the kernel started ahead, if any (the next notebook then starts its own)."""
+    while _SPARE:
+        _, km = _SPARE.pop()
+        km.discard()
+
+
+def _put_spare(key: str, km: SandboxedKernelManager) -> None:
+    import multiprocessing.util
+
+    discard_spare()
+    if not _SPARE_FINALIZER:  # at interpreter exit, in multiprocessing workers too (they skip atexit)
+        _SPARE_FINALIZER.append(multiprocessing.util.Finalize(None, discard_spare, exitpriority=10))
+    _SPARE.append((key, km))
+
+
+def _take_spare(key: str, folder: str) -> SandboxedKernelManager | None:
+    """The spare if it was started with configuration ``key``, is alive and ``folder`` fits in it."""
+    if not _SPARE:
+        return None
+    spare_key, km = _SPARE.pop()
+    if spare_key == key and km.exit_code() is None and km.fits(folder):
+        return km
+    km.discard()
+    return None
 
 
 # ------------------------------------------------------------------------------------------ preprocessor
@@ -749,10 +837,15 @@ def sandboxed(execute_class):
     output at ``max_output_bytes``, survives a dying kernel (the cell gets a ``KernelDied`` error, later
     code cells a "not run" one, as ``autograder.execute.ResilientExecute`` does) and logs one
     ``sandbox: <reason>`` line per :class:`Outcome`; ``resources["sandbox"]`` holds them too."""
+    from jupyter_core.utils import run_sync
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from nbformat.v4 import new_output
 
     class Sandboxed(execute_class):
+        shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate",
+                               help="the jail is thrown away: kill it rather than ask the kernel to exit"
+                               ).tag(config=True)
+
         def __init__(self, *args, **kwargs):
             kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
             super().__init__(*args, **kwargs)
@@ -761,6 +854,39 @@ def sandboxed(execute_class):
             km = super().create_kernel_manager()
             self._sb_km = km
             return km
+
+        def _sb_key(self, km) -> str:
+            return repr((km.launch_key(), list(self.extra_arguments)))
+
+        async def async_start_new_kernel(self, **kwargs):
+            folder = kwargs.get("cwd") or self.resources.get("metadata", {}).get("path") or None
+            hist = "--HistoryManager.hist_file"  # nbclient adds it at the start; a spare needs it already
+            if getattr(self.km, "ipykernel", False) and self.ipython_hist_file \
+                    and not any(arg.startswith(hist) for arg in self.extra_arguments):
+                self.extra_arguments += [f"{hist}={self.ipython_hist_file}"]
+            spare = None
+            if folder and isinstance(self.km, SandboxedKernelManager):
+                spare = _take_spare(self._sb_key(self.km), os.path.abspath(folder))
+            if spare is not None:
+                spare.source_dir = os.path.abspath(folder)
+                self.km = self._sb_km = spare
+            else:
+                await super().async_start_new_kernel(**kwargs)
+            if getattr(self.km, "prestart", False) and self.km.sandboxed:
+                ahead = self.kernel_manager_class(kernel_name=self.km.kernel_name, config=self.config)
+                key = self._sb_key(ahead)
+                await ahead.start_kernel(extra_arguments=list(self.extra_arguments))
+                _put_spare(key, ahead)
+
+        start_new_kernel = run_sync(async_start_new_kernel)
+
+        async def async_start_new_kernel_client(self):
+            kc = await super().async_start_new_kernel_client()
+            if isinstance(self.km, SandboxedKernelManager):
+                self.km.start_notebook()
+            return kc
+
+        start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
         def preprocess(self, nb, resources=None, km=None):
             self._sb_km = km

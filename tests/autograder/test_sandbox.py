@@ -162,8 +162,7 @@ def test_escape_attempts_are_blocked(tmp_path, monkeypatch):
     env = set(json.loads(re.search(r"^ENV (.*)$", out, re.M).group(1)))
     assert env <= ALLOWED_ENV, env - ALLOWED_ENV
     allowed = re.search(r"^ALLOWED (\S+) (.*)$", out, re.M)
-    jail_cwd = str(work) if not str(work).startswith("/tmp/") else "/home/student/escape"
-    assert allowed and allowed.group(1) == jail_cwd and "scratch.txt" in allowed.group(2)
+    assert allowed and allowed.group(1) == sandbox.JAIL_CWD and "scratch.txt" in allowed.group(2)
     assert reasons == []
     assert digest(course) == before  # scratch.txt, the links and pwned.txt went to the throw-away copy
 
@@ -194,6 +193,63 @@ def test_os_exit_is_a_dead_kernel_and_the_next_notebook_grades(grade):
     assert errors(nb.cells[3]) == [(sandbox.DIED, "not run: the kernel died in cell 3")]
     nb, reasons, *_ = grade("benign", ep=ep)
     assert reasons == [] and "sum 45" in text(nb.cells[1])
+
+
+def notebook(*sources: str):
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in sources])
+
+
+LEAVE = """import os, subprocess
+for path in ("left.txt", "/tmp/left.txt", "/dev/shm/left"):
+    open(path, "w").write("left by the previous notebook")
+subprocess.Popen(["sleep", "985"], start_new_session=True)"""
+LOOK = """import os
+print("CWD", os.getcwd())
+print("HERE", sorted(os.listdir(".")))
+print("TMP", sorted(os.listdir("/tmp")), os.listdir("/dev/shm"))
+print("DATA", open("sub/data.txt").read(), os.readlink("link"))
+print("PROCS", sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))"""
+
+
+def test_the_next_notebook_runs_in_the_kernel_started_ahead_and_sees_nothing_of_the_last(tmp_path):
+    """While a notebook runs, the jail for the next one boots; the next notebook runs there, in a copy of
+    its own folder, with nothing of what the last one left in its folder, /tmp, /dev/shm or processes."""
+    sandbox.discard_spare()
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    (second / "sub").mkdir(parents=True)
+    (second / "sub" / "data.txt").write_text("second's data")
+    os.symlink("/etc/hostname", second / "link")
+    ep = executor()
+    ep.preprocess(notebook(LEAVE), {"metadata": {"path": str(first)}})
+    assert sorted(os.listdir(first)) == []  # "left.txt" went to the jail's copy
+    (_, ahead), = sandbox._SPARE
+    assert ahead.exit_code() is None and ahead.source_dir is None
+    nb, _ = ep.preprocess(notebook(LOOK), {"metadata": {"path": str(second)}})
+    assert ep._sb_km is ahead and ahead.source_dir == str(second)
+    out = text(nb.cells[0])
+    assert f"CWD {sandbox.JAIL_CWD}\n" in out and "HERE ['link', 'sub']" in out, out
+    assert "left" not in out.split("TMP", 1)[1].split("DATA")[0], out
+    assert "DATA second's data /etc/hostname" in out and "PROCS [1, 2]" in out, out
+    assert host_processes("sleep 985") == []
+    (_, next_one), = sandbox._SPARE
+    sandbox.discard_spare()
+    assert sandbox._SPARE == [] and next_one.exit_code() is not None and next_one._sb_dir is None
+
+
+def test_a_folder_too_big_for_the_kernel_started_ahead_gets_a_jail_of_its_own(tmp_path):
+    sandbox.discard_spare()
+    ep = executor(scratch_size=1 * MiB)
+    ep.preprocess(notebook("pass"), {"metadata": {"path": str(tmp_path)}})
+    (_, ahead), = sandbox._SPARE
+    big = tmp_path / "big"
+    (big / "sub").mkdir(parents=True)
+    (big / "sub" / "data.txt").write_text("x" * (600 * 1024))
+    os.symlink("nowhere", big / "link")
+    nb, _ = ep.preprocess(notebook(LOOK), {"metadata": {"path": str(big)}})
+    assert ep._sb_km is not ahead and ahead.exit_code() is not None  # the spare did not fit: ended
+    assert "DATA " + "x" * 10 in text(nb.cells[0])
+    sandbox.discard_spare()
 
 
 def test_infinite_loop_is_a_cell_timeout_and_the_kernel_lives_on(grade):
