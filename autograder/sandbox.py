@@ -875,8 +875,13 @@ def sandboxed(execute_class):
             if getattr(self.km, "prestart", False) and self.km.sandboxed:
                 ahead = self.kernel_manager_class(kernel_name=self.km.kernel_name, config=self.config)
                 key = self._sb_key(ahead)
-                await ahead.start_kernel(extra_arguments=list(self.extra_arguments))
-                _put_spare(key, ahead)
+                try:
+                    await ahead.start_kernel(extra_arguments=list(self.extra_arguments))
+                except Exception as exc:  # noqa: BLE001 - the next notebook then starts its own kernel
+                    self.log.warning("could not start the next notebook's kernel ahead: %s", exc)
+                    ahead.discard()
+                else:
+                    _put_spare(key, ahead)
 
         start_new_kernel = run_sync(async_start_new_kernel)
 

@@ -252,6 +252,26 @@ def test_a_folder_too_big_for_the_kernel_started_ahead_gets_a_jail_of_its_own(tm
     sandbox.discard_spare()
 
 
+def test_a_kernel_that_cannot_be_started_ahead_costs_the_notebook_nothing(tmp_path, monkeypatch, caplog):
+    sandbox.discard_spare()
+    start = sandbox.SandboxedKernelManager._async_start_kernel
+    dirs = []
+
+    async def start_kernel(self, **kw):
+        if "cwd" not in kw:  # the kernel started ahead
+            await self._async_pre_start_kernel(**kw)
+            dirs.append(self._sb_dir)
+            raise OSError("no more user namespaces")
+        return await start(self, **kw)
+
+    monkeypatch.setattr(sandbox.SandboxedKernelManager, "start_kernel", start_kernel)
+    with caplog.at_level(logging.WARNING):
+        nb, _ = executor().preprocess(notebook("print(6 * 7)"), {"metadata": {"path": str(tmp_path)}})
+    assert text(nb.cells[0]) == "42\n" and sandbox._SPARE == []
+    assert "could not start the next notebook's kernel ahead: no more user namespaces" in caplog.text
+    assert dirs and not os.path.exists(dirs[0])
+
+
 def test_infinite_loop_is_a_cell_timeout_and_the_kernel_lives_on(grade):
     nb, reasons, *_ = grade("infinite_loop", timeout=3)
     assert reasons == ["timeout: cell 3 ran over 3 s"]
