@@ -36,9 +36,10 @@ class Run(NamedTuple):
     evaluations: int  # calls of f and/or ∇f (a Newton iteration also evaluates the Hessian once)
 
 
-def newton_path(problem, theta0, max_iter: int = 50, gtol: float = 1e-6) -> Run:
-    r"""Pure Newton, :math:`\theta \leftarrow \theta - H^{-1}\nabla f` (``solutions.newton_step``), with no
-    line search."""
+def _to_tolerance(problem, theta0, update, max_iter: int, gtol: float, limit: float = np.inf) -> Run:
+    r"""Apply ``update(theta, g)`` until :math:`\|\nabla f\|_\infty \le` ``gtol`` or ``max_iter`` updates;
+    stop early when the update raises ``ValueError`` or an iterate leaves :math:`\|\theta\|_\infty \le`
+    ``limit``."""
     theta = np.asarray(theta0, dtype=float)
     thetas = [theta]
     converged = False
@@ -49,43 +50,38 @@ def newton_path(problem, theta0, max_iter: int = 50, gtol: float = 1e-6) -> Run:
                 converged = True
                 break
             try:
-                theta = solutions.newton_step(theta, g, problem.hess(theta))
-            except ValueError:  # singular Hessian or non-finite numbers: Newton is stuck
+                theta = update(theta, g)
+            except ValueError:  # e.g. a singular Hessian or non-finite numbers: the method is stuck
                 break
-            if np.max(np.abs(theta)) > 1e6:
+            if np.max(np.abs(theta)) > limit:
                 break
             thetas.append(theta)
         else:
             converged = bool(np.max(np.abs(problem.grad(theta))) <= gtol)
     n = len(thetas) - 1
     return Run(np.array(thetas), converged, n, n + 1)
+
+
+def newton_path(problem, theta0, max_iter: int = 50, gtol: float = 1e-6) -> Run:
+    r"""Pure Newton, :math:`\theta \leftarrow \theta - H^{-1}\nabla f` (``solutions.newton_step``), with no
+    line search; it stops when the Hessian is singular or the iterates pass :math:`10^6`."""
+    return _to_tolerance(problem, theta0, lambda theta, g: solutions.newton_step(theta, g, problem.hess(theta)),
+                         max_iter, gtol, limit=1e6)
 
 
 def first_order_path(problem, name: str, lr: float, theta0, max_iter: int, gtol: float = 1e-6) -> Run:
     r"""GD, momentum, AdaGrad, RMSProp or Adam (chapter 8's settings) until :math:`\|\nabla f\|_\infty \le`
     ``gtol`` or ``max_iter`` updates."""
     step, init, fixed = OPTIMIZERS[name]
-    theta = np.asarray(theta0, dtype=float)
-    state = None if init is None else init(theta)
-    thetas, converged = [theta], False
-    with np.errstate(all="ignore"):
-        for _ in range(max_iter):
-            g = problem.grad(theta)
-            if np.max(np.abs(g)) <= gtol:
-                converged = True
-                break
-            try:
-                if state is None:
-                    theta = step(theta, g, lr=lr, **fixed)
-                else:
-                    theta, state = step(theta, g, state, lr=lr, **fixed)
-            except ValueError:
-                break
-            thetas.append(theta)
-        else:
-            converged = bool(np.max(np.abs(problem.grad(theta))) <= gtol)
-    n = len(thetas) - 1
-    return Run(np.array(thetas), converged, n, n + 1)
+    state = [None if init is None else init(np.asarray(theta0, dtype=float))]
+
+    def update(theta, g):
+        if state[0] is None:
+            return step(theta, g, lr=lr, **fixed)
+        theta, state[0] = step(theta, g, state[0], lr=lr, **fixed)
+        return theta
+
+    return _to_tolerance(problem, theta0, update, max_iter, gtol)
 
 
 def lbfgs_path(problem, theta0, gtol: float = 1e-6, memory: int = 10, max_iter: int = 200) -> Run:
