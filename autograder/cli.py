@@ -23,16 +23,14 @@ ignored by git. A course dir other than ``autograder/`` gets a ``nbgrader_config
 ``postgresql://grader@/course``; the default is the course dir's SQLite ``gradebook.db``.
 
 Parallel grading (:func:`grade`): each worker is a separate process running nbgrader's own
-``autograde`` on one submission at a time. PostgreSQL takes concurrent writers as it is; with SQLite the
-workers take turns for every gradebook session (an exclusive ``flock`` held from ``Gradebook()`` to
-``close()``, see :func:`serialize_gradebook`), which costs nothing measurable because a session only
-lasts milliseconds while a notebook runs for seconds outside any session.
+``autograde`` on one submission at a time. PostgreSQL takes concurrent writers as it is; SQLite takes them in
+turns, each gradebook session waiting for the database's lock (sessions last milliseconds while a notebook
+runs for seconds outside any session).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import logging
 import os
@@ -92,29 +90,6 @@ def quiet_warnings() -> None:
     except ImportError:  # pragma: no cover - nbgrader depends on SQLAlchemy
         return
     warnings.filterwarnings("ignore", category=SAWarning)
-
-
-def share_gradebook_engines() -> None:
-    """Make nbgrader's ``Gradebook`` use one SQLAlchemy engine per database URL in this process. nbgrader
-    creates an engine for each of the ten or so gradebook sessions of an ``autograde``, and an engine keeps
-    its compiled-statement cache to itself, so every query was compiled again each time (a fifth of the
-    grader's CPU per submission). ``Gradebook.close`` still disposes of the engine's connections, so none
-    outlives its session."""
-    import nbgrader.api
-    from sqlalchemy import create_engine
-
-    if getattr(nbgrader.api, "_autograder_engines", None) is not None:
-        return
-    engines: dict = {}
-
-    def shared_engine(url, **kwargs):
-        key = (str(url), repr(sorted(kwargs.items())))
-        if key not in engines:
-            engines[key] = create_engine(url, **kwargs)
-        return engines[key]
-
-    nbgrader.api._autograder_engines = engines
-    nbgrader.api.create_engine = shared_engine
 
 
 def normalize_db_url(db_url: str) -> str:
@@ -392,33 +367,6 @@ def _precheck(course_dir: str, assignment: str, student: str, row: Row) -> None:
         row.notes += changes
 
 
-def _read_autograded(course_dir: str, assignment: str, student: str, row: Row, explained: bool = False) -> None:
-    import nbformat
-
-    path = os.path.join(course_dir, "autograded", student, assignment, f"{assignment}.ipynb")
-    if not os.path.exists(path):
-        return
-    nb = nbformat.read(path, as_version=4)
-    forged = False
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "error":
-                continue
-            if output.get("ename") == "CellTimeoutError" or "[timeout" in output.get("evalue", "") \
-                    or ", timeout" in output.get("evalue", ""):
-                row.timeout = True
-            if output.get("ename") == "KernelDied" and "not run" not in output.get("evalue", ""):
-                row.status = "kernel died"
-                row.manual_review = True
-                if not explained:
-                    row.notes.append("the kernel died (os._exit, a crash or out of memory); later cells were "
-                                     "not run")
-            if "tampered" in output.get("evalue", "") and not forged:
-                forged = True
-                row.tampered = True
-                row.notes.append("forged or duplicated probe records")
-
-
 def _scores(nbapi, assignment: str, student: str, row: Row) -> None:
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -437,32 +385,30 @@ def _scores(nbapi, assignment: str, student: str, row: Row) -> None:
 
 
 def grade_one(nbapi, course_dir: str, assignment: str, student: str) -> Row:
-    from autograder.sandbox import reasons_from_log
+    from autograder import status
 
     row = Row(student)
     _precheck(course_dir, assignment, student, row)
+    status.take(assignment, student)  # nothing left over from an earlier run in this process
     result = nbapi.autograde(assignment, student, force=True, create=True)
     log = (result.get("log") or "") + (result.get("error") or "")
     for grade_id in sorted(set(re.findall(UNKNOWN_CELL, log))):
         row.tampered = True
         row.notes.append(f"cell {grade_id} is not in the source; ignored")
-    reasons = reasons_from_log(log)  # the sandbox's one-line reasons: timeout, limits, death, strays
+    outcomes = status.take(assignment, student)  # what the grader's preprocessors saw: no notebook text
     if not result["success"] and row.status == "ok":
-        if "DeadKernelError" in log or "Kernel died" in log:
-            row.status = "kernel died"
-            row.notes.append("the kernel died while running the notebook (os._exit, a crash or out of memory)")
-        elif "UnresponsiveKernelError" in log or "became unresponsive" in log:
-            row.status = "timeout"
-            row.timeout = True
-            row.notes.append("the kernel stopped responding and could not be interrupted")
-        else:
-            last = [line for line in log.strip().splitlines() if line.strip()][-1:] or ["unknown error"]
-            row.status = "error"
-            row.notes.append(f"nbgrader autograde failed: {last[0][:200]}")
+        last = [line for line in log.strip().splitlines() if line.strip()][-1:] or ["unknown error"]
+        row.status = "error"
+        row.notes.append(f"nbgrader autograde failed: {last[0][:200]}")
         row.manual_review = True
-    died = any(r.startswith(("kernel died", "memory limit", "CPU time limit", "wall time limit")) for r in reasons)
-    _read_autograded(course_dir, assignment, student, row, explained=died)
-    row.notes += [r for r in reasons if r not in row.notes]
+    for outcome in outcomes:
+        if outcome.kind == status.DIED and row.status == "ok":
+            row.status = "kernel died"
+            row.manual_review = True
+        row.timeout |= outcome.kind in status.TIMEOUT_KINDS
+        row.tampered |= outcome.kind == status.TAMPERED
+        if str(outcome) not in row.notes:
+            row.notes.append(str(outcome))
     _scores(nbapi, assignment, student, row)
     if row.status == "ok":
         row.status = "tampered" if row.tampered else "timeout" if row.timeout else "ok"
@@ -478,75 +424,11 @@ def _grade_safely(nbapi, course_dir: str, assignment: str, student: str) -> Row:
         return Row(student, status="error", manual_review=True, notes=[f"grader error: {type(exc).__name__}: {exc}"])
 
 
-def serialize_gradebook(lock_path: str) -> None:
-    """Make every nbgrader ``Gradebook`` session in this process hold an exclusive ``flock`` on
-    ``lock_path`` from ``Gradebook()`` to ``close()`` (re-entrant within the process), so that grading
-    processes sharing one SQLite gradebook take turns instead of failing with "database is locked" or
-    racing a read-modify-write. nbgrader opens every session as ``with Gradebook(...)`` and keeps none
-    open while a notebook runs, so the turns are short."""
-    import fcntl
-
-    from nbgrader import api as nbgrader_api
-
-    cls = nbgrader_api.Gradebook
-    if getattr(cls, "_autograder_lock", None) == lock_path:
-        return
-    state = {"depth": 0, "fd": None}
-    init, close = getattr(cls, "_autograder_init", cls.__init__), getattr(cls, "_autograder_close", cls.close)
-
-    def acquire():
-        if state["depth"] == 0:
-            state["fd"] = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(state["fd"], fcntl.LOCK_EX)
-        state["depth"] += 1
-
-    def release():
-        state["depth"] -= 1
-        if state["depth"] == 0:
-            fcntl.flock(state["fd"], fcntl.LOCK_UN)
-            os.close(state["fd"])
-            state["fd"] = None
-
-    def locked_init(self, *args, **kwargs):
-        acquire()
-        self._autograder_holds = True
-        try:
-            init(self, *args, **kwargs)
-        except BaseException:
-            self._autograder_holds = False
-            release()
-            raise
-
-    def locked_close(self):
-        try:
-            close(self)
-        finally:
-            if getattr(self, "_autograder_holds", False):
-                self._autograder_holds = False
-                release()
-
-    cls._autograder_init, cls._autograder_close = init, close
-    cls.__init__, cls.close, cls._autograder_lock = locked_init, locked_close, lock_path
-
-
-def _sqlite_lock_path(db_url: str) -> str | None:
-    """``<database>.lock`` beside a SQLite gradebook file; ``None`` for a server database."""
-    from sqlalchemy.engine import make_url
-
-    url = make_url(db_url)
-    if not url.drivername.startswith("sqlite"):
-        return None
-    return os.path.abspath(url.database) + ".lock" if url.database and url.database != ":memory:" else None
-
-
 _WORKER: dict = {}
 
 
-def _worker_start(course_dir: str, db_url: str | None, lock_path: str | None) -> None:
+def _worker_start(course_dir: str, db_url: str | None) -> None:
     quiet_warnings()
-    share_gradebook_engines()
-    if lock_path:
-        serialize_gradebook(lock_path)
     _WORKER["api"] = api(course_dir, db_url)
     _WORKER["course_dir"] = course_dir
 
@@ -579,7 +461,6 @@ def grade(course_dir: str, assignment: str | None, students: list[str] | None = 
     except sandbox.SandboxUnavailable as exc:
         raise CliError(f"{exc} (or pass --allow-unsandboxed)") from None
     quiet_warnings()
-    share_gradebook_engines()
     workers = max(1, workers or default_workers())
     assignments = [check_assignment(assignment)] if assignment else source_assignments()
     rows_all = []
@@ -610,10 +491,9 @@ def grade(course_dir: str, assignment: str | None, students: list[str] | None = 
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
-            lock = _sqlite_lock_path(nbapi.coursedir.db_url)
             with ProcessPoolExecutor(max_workers=min(workers, len(found)),
                                      mp_context=multiprocessing.get_context("spawn"),
-                                     initializer=_worker_start, initargs=(course_dir, db_url, lock)) as pool:
+                                     initializer=_worker_start, initargs=(course_dir, db_url)) as pool:
                 futures = {pool.submit(_worker_grade, name, student): student for student in found}
                 for future in as_completed(futures):
                     student = futures[future]

@@ -1,10 +1,13 @@
-"""Small subclasses of nbgrader's preprocessors: three keep one bad submission from losing its other
-points, and one is faster.
+"""The course's subclasses of nbgrader's preprocessors.
 
-* :class:`ResilientExecute` is nbgrader's ``Execute``, except that a kernel that dies (``os._exit``, a
-  segfault, out of memory) no longer aborts the whole notebook: the cell that killed it gets a
-  ``KernelDied`` error, every later code cell a "not run" error, and grading goes on, so the graded cells
-  that ran before the death keep their verdicts.
+* :class:`SandboxedExecute` is nbgrader's ``Execute`` running every kernel in the sandbox
+  (:class:`autograder.sandbox.SandboxedKernelManager`, configured as ``c.SandboxedKernelManager.*``). It is
+  the one place that handles what can go wrong while a notebook runs: a cell over its time limit, a kernel
+  that dies (``os._exit``, a crash, a limit: the cell gets a ``KernelDied`` error, every later code cell a
+  "not run" one, and grading goes on, so the graded cells that ran before keep their verdicts), output over
+  ``max_output_bytes`` per cell, processes left running. Each is reported as an
+  :class:`autograder.status.Outcome` from what the grader itself saw (its timer, the jail's exit status,
+  the jail's process table), never from what the notebook printed.
 * :class:`DropEmptyNbgraderMetadata` runs after nbgrader's ``DeduplicateIds`` during sanitizing: that
   preprocessor strips a duplicated graded cell down to ``metadata.nbgrader = {}``, which nbgrader's own
   ``CheckCellMetadata`` then rejects as an "old schema" and the whole submission fails. Removing the empty
@@ -22,42 +25,178 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
+import os
 import traceback
 
 import jsonschema
-from nbclient.exceptions import DeadKernelError
-from nbformat.notebooknode import from_dict
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_output
 from nbgrader import utils
 from nbgrader.api import MissingEntry
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, Execute, NbGraderPreprocessor,
                                     OverwriteCells)
+from traitlets import Enum
+
+from autograder import sandbox, status
+from autograder.sandbox import SandboxedKernelManager, fmt_bytes, fmt_seconds
+from autograder.status import Outcome
 
 DIED = "KernelDied"
 
 
-class ResilientExecute(Execute):
+def _output_size(msg: dict) -> int:
+    content = msg.get("content", {})
+    size = 200
+    if "text" in content:
+        size += len(content["text"])
+    for value in (content.get("data") or {}).values():
+        size += len(value) if isinstance(value, str) else len(json.dumps(value))
+    for line in content.get("traceback") or []:
+        size += len(line)
+    return size
+
+
+class SandboxedExecute(Execute):
+    shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate",
+                           help="the jail is thrown away: kill it rather than ask the kernel to exit"
+                           ).tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        super().__init__(*args, **kwargs)
+
+    # ------------------------------------------------------------------------------ kernels started ahead
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        self._sb_km = km
+        return km
+
+    def _sb_key(self, km) -> str:
+        return repr((km.launch_key(), list(self.extra_arguments)))
+
+    async def async_start_new_kernel(self, **kwargs):
+        folder = kwargs.get("cwd") or self.resources.get("metadata", {}).get("path") or None
+        hist = "--HistoryManager.hist_file"  # nbclient adds it at the start; a spare needs it already
+        if getattr(self.km, "ipykernel", False) and self.ipython_hist_file \
+                and not any(arg.startswith(hist) for arg in self.extra_arguments):
+            self.extra_arguments += [f"{hist}={self.ipython_hist_file}"]
+        spare = None
+        if folder and isinstance(self.km, SandboxedKernelManager):
+            spare = sandbox.take_spare(self._sb_key(self.km), os.path.abspath(folder))
+        if spare is not None:
+            spare.source_dir = os.path.abspath(folder)
+            self.km = self._sb_km = spare
+        else:
+            await super().async_start_new_kernel(**kwargs)
+        if getattr(self.km, "prestart", False) and self.km.sandboxed:
+            ahead = self.kernel_manager_class(kernel_name=self.km.kernel_name, config=self.config)
+            key = self._sb_key(ahead)
+            try:
+                await ahead.start_kernel(extra_arguments=list(self.extra_arguments))
+            except Exception as exc:  # noqa: BLE001 - the next notebook then starts its own kernel
+                self.log.warning("could not start the next notebook's kernel ahead: %s", exc)
+                ahead.discard()
+            else:
+                sandbox.put_spare(key, ahead)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        if isinstance(self.km, SandboxedKernelManager):
+            self.km.start_notebook()
+        return kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    # ----------------------------------------------------------------------------------------- a notebook
     def preprocess(self, nb, resources=None, km=None):
-        self._died = None
-        return super().preprocess(nb, resources, km)
+        self._sb_km = km
+        self._sb_resources = resources
+        self._sb_dead: int | None = None
+        self._sb_index = 0
+        self._sb_sizes: dict[int, int] = {}
+        self._sb_cut: set[int] = set()
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            for note in getattr(self._sb_km, "notes", []):
+                self._report(note)
+
+    def _report(self, outcome: Outcome) -> None:
+        self.log.warning("%s", outcome)
+        status.report(self._sb_resources, outcome)
+
+    def _limit(self, name: str, fallback=0):
+        return getattr(self._sb_km, name, fallback) if self._sb_km is not None else fallback
+
+    def _died(self, cell, index) -> None:
+        self._sb_dead = index
+        km = self._sb_km
+        reason = km.death_outcome(index + 1) if hasattr(km, "death_outcome") else \
+            Outcome("died", f"kernel died in cell {index + 1}", index + 1)
+        self._report(reason)
+        cell.outputs.append(new_output("error", ename=DIED, traceback=[],
+                                       evalue=f"the kernel died while running this cell: {reason}"))
 
     def preprocess_cell(self, cell, resources, index):
-        if self._died is not None:
+        self._sb_index = index
+        if self._sb_dead is not None:
             if cell.cell_type == "code":
-                cell.outputs = [from_dict({"output_type": "error", "ename": DIED,
-                                           "evalue": f"not run: the kernel died in cell {self._died + 1}",
-                                           "traceback": []})]
+                cell.outputs = [new_output("error", ename=DIED, traceback=[],
+                                           evalue=f"not run: the kernel died in cell {self._sb_dead + 1}")]
             return cell, resources
         try:
-            return super().preprocess_cell(cell, resources, index)
-        except DeadKernelError as exc:
-            self._died = index
-            self.log.warning("The kernel died in cell %d; the remaining cells are not run", index + 1)
-            cell.outputs.append(from_dict({"output_type": "error", "ename": DIED,
-                                           "evalue": f"the kernel died while running this cell ({exc})",
-                                           "traceback": []}))
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._died(cell, index)
             return cell, resources
+        except CellTimeoutError as exc:
+            # the reply came but the output stream did not finish (e.g. the forks of a fork bomb scribbling
+            # on the kernel's sockets): keep grading, as for a timeout
+            first = str(exc).splitlines()[0] if str(exc) else "timeout"
+            cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue=first, traceback=[]))
+            self._report(Outcome("timeout", f"timeout: cell {index + 1} did not finish its output within "
+                                            f"{fmt_seconds(self.iopub_timeout)}", index + 1))
+        if cell.cell_type != "code":
+            return cell, resources
+        km = self._sb_km
+        if km is not None and hasattr(km, "exit_code") and km.exit_code() is not None:
+            self._died(cell, index)
+            return cell, resources
+        limit = self._limit("max_processes")
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if limit and errors and hasattr(km, "jail_tasks") and km.jail_tasks() >= limit - 1:
+            self._report(Outcome("processes", f"process limit {limit} reached in cell {index + 1}", index + 1))
+        memory = self._limit("memory_limit")
+        if memory and any(o.get("ename") == "MemoryError" for o in errors):  # a note only: no status
+            self._report(Outcome("memory", f"MemoryError in cell {index + 1} (the memory limit is "
+                                           f"{fmt_bytes(memory)})", index + 1))
+        return cell, resources
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self._report(Outcome("timeout", f"timeout: cell {self._sb_index + 1} ran over {fmt_seconds(timeout)}",
+                             self._sb_index + 1))
+        return await super()._async_handle_timeout(timeout, cell)
+
+    def output(self, outs, msg, display_id, cell_index):
+        limit = self._limit("max_output_bytes", 0)
+        if limit:
+            used = self._sb_sizes.get(cell_index, 0) + _output_size(msg)
+            self._sb_sizes[cell_index] = used
+            if used > limit:
+                if cell_index not in self._sb_cut:
+                    self._sb_cut.add(cell_index)
+                    outs.append(new_output("stream", name="stderr", text=(
+                        f"\n[output truncated by the grader: this cell printed more than {fmt_bytes(limit)}]\n")))
+                    self._report(Outcome("output", f"output of cell {cell_index + 1} truncated at "
+                                                   f"{fmt_bytes(limit)}", cell_index + 1))
+                return None
+        return super().output(outs, msg, display_id, cell_index)
 
 
 class DropEmptyNbgraderMetadata(NbGraderPreprocessor):

@@ -5,10 +5,10 @@ one: it then writes ``DIR/nbgrader_config.py``, which loads this file and sets `
 Sources are always read from this folder's ``source/<assignment>/<assignment>.ipynb``.
 
 Grading: nbgrader's own autograde pipeline with one addition, :class:`autograder.verdicts.TrustedVerdicts`,
-right after ``Execute``, which replaces the kernel's output of every graded cell by a verdict computed in
+right after the execution, which replaces the kernel's output of every graded cell by a verdict computed in
 this process (see its docstring). The other preprocessors are nbgrader's, or small subclasses of them in
-:mod:`autograder.execute`: ``ResilientExecute`` survives a dead kernel and runs in the sandbox; sanitizing
-drops the empty metadata nbgrader's ``DeduplicateIds`` leaves behind and does not report untouched
+:mod:`autograder.execute`: ``SandboxedExecute`` runs the notebook in the sandbox and survives a dead kernel;
+sanitizing drops the empty metadata nbgrader's ``DeduplicateIds`` leaves behind and does not report untouched
 hidden-test cells as changed; ``CheckCellMetadataOnce`` is nbgrader's metadata check, faster. The cell
 timeout is ``AUTOGRADER_CELL_TIMEOUT`` seconds (default 30).
 """
@@ -20,8 +20,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, ClearOutput, Deduplicat
                                     OverwriteKernelspec, SaveAutoGrades)
 
 from autograder.execute import (CheckCellMetadataOnce, DropEmptyNbgraderMetadata, ReleaseAwareOverwriteCells,
-                                ResilientExecute)
-from autograder.sandbox import sandboxed
+                                SandboxedExecute)
 from autograder.verdicts import TrustedVerdicts
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,12 +32,13 @@ c.CourseDirectory.root = HERE
 c.CourseDirectory.source_directory = os.path.join(HERE, "source")
 
 # Each cell gets this long; nbgrader interrupts the kernel on timeout and carries on with the next cell.
-c.ResilientExecute.timeout = int(os.environ.get("AUTOGRADER_CELL_TIMEOUT", "30"))
-c.ResilientExecute.interrupt_on_timeout = True
-# Hide the reference from the grading kernel before any student code runs (see autograder/hide.py).
-c.ResilientExecute.extra_arguments = [
+c.SandboxedExecute.timeout = int(os.environ.get("AUTOGRADER_CELL_TIMEOUT", "30"))
+c.SandboxedExecute.interrupt_on_timeout = True
+# Hide the reference and the grader from the grading kernel before any student code runs
+# (see autograder/probe/hide.py).
+c.SandboxedExecute.extra_arguments = [
     "--HistoryManager.hist_file=:memory:",
-    "--IPKernelApp.exec_lines=import autograder.hide as _h; _h.hide(); del _h",
+    "--IPKernelApp.exec_lines=import autograder.probe.hide as _h; _h.hide(); del _h",
 ]
 
 c.Autograde.sanitize_preprocessors = [
@@ -51,7 +51,7 @@ c.Autograde.sanitize_preprocessors = [
 ]
 # Student code runs in a bubblewrap jail (autograder/sandbox.py); limits: c.SandboxedKernelManager.*
 c.Autograde.autograde_preprocessors = [
-    sandboxed(ResilientExecute),
+    SandboxedExecute,
     TrustedVerdicts,
     IgnorePattern,
     ClearMetadataPreprocessor,

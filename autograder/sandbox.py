@@ -1,13 +1,6 @@
 """The grading sandbox: student code runs in a bubblewrap jail with resource limits.
 
-Two layers live here.
-
-**Kernel side** (:mod:`autograder.hide`, standard library only, re-exported here): :func:`hide` removes
-``solutions`` from the import system. nbgrader starts each grading kernel with
-``--IPKernelApp.exec_lines`` running it before any student code (see ``nbgrader_config.py``). Inside the
-sandbox the reference is not even on disk; ``hide`` stays as defence in depth for unsandboxed runs.
-
-**Grader side**: :class:`SandboxedKernelManager`, a ``jupyter_client`` ``AsyncKernelManager`` that starts the
+:class:`SandboxedKernelManager`, a ``jupyter_client`` ``AsyncKernelManager`` that starts the
 kernel as ``bwrap ... -- python -c <set rlimits; exec> python -m ipykernel_launcher -f <conn>``:
 
 * a fresh user, pid, network, IPC and UTS namespace (``--unshare-user --unshare-pid --unshare-net ...``):
@@ -16,9 +9,11 @@ kernel as ``bwrap ... -- python -c <set rlimits; exec> python -m ipykernel_launc
   when the jail's pid 1 exits the kernel kills the whole namespace), and ``RLIMIT_NPROC`` counts only the
   jail's processes because it is set inside the new user namespace;
 * a root file system built from scratch: read-only ``/usr`` (and the ``/lib*``, ``/bin`` links), the
-  Python installation and the venv read-only, the ``autograder`` package's ``.py`` files read-only at
-  their own paths (``autograder.probe`` imports; ``autograder/source``, ``examples`` and any course state
-  next to them are not there), a read-only ``/dev`` with a size-capped ``/dev/shm``, a size-capped
+  Python installation and the venv read-only, and of the course's code only the kernel-side package
+  (``packages``, default :mod:`autograder.probe`: the probe, the input cases and ``hide``, with the empty
+  ``autograder/__init__.py`` it needs to import) read-only at its own path; the rest of ``autograder``
+  (verdicts, assignments with their solutions, sources, examples, any course state) is not there; a
+  read-only ``/dev`` with a size-capped ``/dev/shm``, a size-capped
   ``/tmp``, and the notebook's working directory :data:`JAIL_CWD`, a size-capped tmpfs that receives a
   *copy* of the notebook's folder (:meth:`SandboxedKernelManager.start_notebook`), writable and thrown
   away afterwards. Nothing else: not the course directory (gradebook, ``source/``, ``release/``, other
@@ -34,7 +29,7 @@ kernel as ``bwrap ... -- python -c <set rlimits; exec> python -m ipykernel_launc
 
 **Kernels started ahead** (``prestart``, on by default): a kernel takes about 0.7 s to start, most of
 it importing ipykernel, while grading a whole notebook takes about 1.4 s. So when a notebook starts, the
-preprocessor of :func:`sandboxed` also launches the jail for the *next* notebook of the same
+execution preprocessor (:class:`autograder.execute.SandboxedExecute`) also launches the jail for the *next* notebook of the same
 configuration, which boots while this one runs and is taken over instead of a cold start. A jail started
 ahead has run no student code; it gets the next notebook's folder copied into its empty working
 directory only when it is taken, so nothing of one submission can reach another. One spare per process
@@ -45,44 +40,33 @@ When bwrap is missing or cannot create namespaces, the kernel manager refuses to
 ``c.SandboxedKernelManager.allow_unsandboxed = True`` or environment ``AUTOGRADER_ALLOW_UNSANDBOXED=1``);
 then it warns loudly and runs the kernel with rlimits and a scrubbed environment only.
 
-:func:`sandboxed` turns an nbgrader ``Execute`` preprocessor class (nbgrader's own, or the course's
-``ResilientExecute``) into one that uses this kernel manager, caps the output a cell may produce, survives
-a dying kernel, and turns every failure into a one-line reason (:class:`Outcome`) such as
-``"memory limit 2 GiB exceeded in cell 3"``, ``"kernel died (exit code 1) in cell 2"`` or ``"timeout:
-cell 4 ran over 30 s"``. Each reason is logged as ``sandbox: <reason>``, so the CLI finds them in the
-log nbgrader returns (:func:`reasons_from_log`).
+:class:`autograder.execute.SandboxedExecute` runs notebooks with this kernel manager and turns what it sees
+of the jail (:func:`death_outcome`, stray processes) into :class:`autograder.status.Outcome` records.
 """
 
 from __future__ import annotations
 
-from autograder.hide import HIDDEN, _Hide, hide  # noqa: F401 - the kernel side, re-exported
+import functools
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import warnings
 
-# ---------------------------------------------------------------------------------------------------------
-# Grader side. The grading kernel imports only :mod:`autograder.hide` (standard library); nbgrader is
-# imported only by :func:`sandboxed`.
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Dict, Integer, List, Unicode, default
 
-import functools  # noqa: E402
-import json  # noqa: E402
-import logging  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import stat  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import warnings  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-
-from jupyter_client.manager import AsyncKernelManager  # noqa: E402
-from traitlets import Bool, Dict, Enum, Integer, List, Unicode, default  # noqa: E402
+from autograder.status import Outcome
 
 KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
 ENV_ALLOW_UNSANDBOXED = "AUTOGRADER_ALLOW_UNSANDBOXED"
-DIED = "KernelDied"  # the ename autograder.execute.ResilientExecute uses; the CLI looks for it
-LOG_PREFIX = "sandbox: "
 
 # Set inside the jail, after bwrap made the new user namespace, then exec the kernel. RLIMIT_NPROC must
 # not be set on bwrap itself: the kernel would then compare the grader user's process count in the parent
@@ -202,36 +186,21 @@ def _warn_unsandboxed(log, detail: str) -> None:
 
 # ----------------------------------------------------------------------------------------------- outcomes
 
-@dataclass(frozen=True)
-class Outcome:
-    """One thing that went wrong while a notebook ran, as the grader's summary row shows it."""
-
-    kind: str  # memory | cpu | wall | timeout | died | processes | output | stray | unsandboxed
-    message: str
-    cell: int | None = None  # 1-based position of the cell in the notebook
-
-    def __str__(self) -> str:
-        return self.message
-
-
 def _in_cell(cell: int | None) -> str:
     return f" in cell {cell}" if cell else ""
 
 
 def death_outcome(exit_code: int | None, *, cell: int | None = None, wall_hit: bool = False,
-                  wall_time_limit: float = 0, cpu_time_limit: float = 0, memory_limit: int = 0,
-                  log_tail: str = "") -> Outcome:
-    """Map how the kernel process ended to a reason. ``exit_code`` is the jail's: bwrap returns the
-    kernel's exit status, or 128 + the signal number that killed it."""
+                  wall_time_limit: float = 0, cpu_time_limit: float = 0) -> Outcome:
+    """How the jail ended, from what the grader saw of it: its own wall-time clock, and the jail's exit
+    status (bwrap returns the kernel's exit status, or 128 + the signal number that killed it)."""
     if wall_hit:
         return Outcome("wall", f"wall time limit {fmt_seconds(wall_time_limit)} per notebook exceeded"
                                f"{_in_cell(cell)}", cell)
     sig = exit_code - 128 if exit_code is not None and exit_code > 128 else (
         -exit_code if exit_code is not None and exit_code < 0 else None)
-    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_time_limit and "SIGXCPU" in log_tail):
+    if sig == signal.SIGXCPU:
         return Outcome("cpu", f"CPU time limit {fmt_seconds(cpu_time_limit)} exceeded{_in_cell(cell)}", cell)
-    if memory_limit and re.search(r"MemoryError|Cannot allocate memory|out of memory|bad_alloc", log_tail):
-        return Outcome("memory", f"memory limit {fmt_bytes(memory_limit)} exceeded{_in_cell(cell)}", cell)
     if sig:
         try:
             name = signal.Signals(sig).name
@@ -242,49 +211,25 @@ def death_outcome(exit_code: int | None, *, cell: int | None = None, wall_hit: b
     return Outcome("died", f"kernel died ({code}){_in_cell(cell)}", cell)
 
 
-def cell_outcomes(cell, index: int, *, timeout: float | None = None, memory_limit: int = 0,
-                  max_processes: int = 0) -> list[Outcome]:
-    """Reasons visible in one executed cell's error outputs (the kernel survived)."""
-    n = index + 1
-    found = []
-    for out in cell.get("outputs", []):
-        if out.get("output_type") != "error":
-            continue
-        ename, evalue = out.get("ename", ""), str(out.get("evalue", ""))
-        if ename == "CellTimeoutError":
-            found.append(Outcome("timeout", f"timeout: cell {n} ran over {fmt_seconds(timeout or 0)}", n))
-        elif ename == "MemoryError" and memory_limit:
-            found.append(Outcome("memory", f"memory limit {fmt_bytes(memory_limit)} exceeded in cell {n}", n))
-        elif ename in ("BlockingIOError", "OSError") and "Resource temporarily unavailable" in evalue \
-                and max_processes:
-            found.append(Outcome("processes", f"process limit {max_processes} reached in cell {n}", n))
-    return found
-
-
-def errors_in(cell) -> bool:
-    return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
-
-
-def reasons_from_log(log: str) -> list[str]:
-    """The reasons a sandboxed autograde logged (``sandbox: ...`` lines), in order, without repeats."""
-    seen: list[str] = []
-    for match in re.finditer(r"sandbox: (.+)", log or ""):
-        reason = match.group(1).strip()
-        if reason not in seen:
-            seen.append(reason)
-    return seen
-
-
 # ----------------------------------------------------------------------------------------- kernel manager
 
-def _package_files(package_dir: str) -> list[str]:
-    """The ``.py`` files of a package and of its sub-packages (folders with ``__init__.py``): what
-    ``import autograder.probe`` may need, and none of the course data that lives beside it."""
-    files = []
-    for root, dirs, names in os.walk(package_dir):
-        dirs[:] = sorted(d for d in dirs if os.path.exists(os.path.join(root, d, "__init__.py")))
-        files += [os.path.join(root, n) for n in sorted(names) if n.endswith(".py")]
-    return files
+@functools.lru_cache(maxsize=None)
+def kernel_side_paths(packages: tuple[str, ...]) -> list[str]:
+    """The folders of ``packages`` (dotted names) and the ``__init__.py`` files of their parent packages."""
+    import importlib.util
+
+    paths: list[str] = []
+    for name in packages:
+        parts = name.split(".")
+        for i in range(1, len(parts)):
+            parent = importlib.util.find_spec(".".join(parts[:i]))
+            if parent is not None and parent.origin and parent.origin not in paths:
+                paths.append(parent.origin)
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            raise ValueError(f"{name} is not an installed package")
+        paths += [p for p in spec.submodule_search_locations if p not in paths]
+    return paths
 
 
 def _pids_in_namespace(ns: str) -> list[tuple[int, int, str]]:
@@ -333,9 +278,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     writable_paths = List(Unicode(), help="extra host paths bound writable at the same path").tag(config=True)
     readable_paths = List(Unicode(), help="extra host paths bound read-only at the same path"
                           ).tag(config=True)
-    packages = List(Unicode(), ["autograder"],
-                    help="installed packages whose .py files the kernel may import (read-only)"
-                    ).tag(config=True)
+    packages = List(Unicode(), ["autograder.probe"],
+                    help="the kernel-side packages the kernel may import, bound read-only with every file in "
+                         "them (and the __init__.py of the packages above them)").tag(config=True)
     jail_host_uid = Integer(JAIL_HOST_UID, help="unprivileged host uid the kernel runs as when the grader "
                             "is root (it owns the throw-away copy; no host file should belong to it)"
                             ).tag(config=True)
@@ -385,8 +330,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def death_outcome(self, cell: int | None = None) -> Outcome:
         return death_outcome(self.exit_code(), cell=cell, wall_hit=self._sb_wall_hit,
-                             wall_time_limit=self.wall_time_limit, cpu_time_limit=self.cpu_time_limit,
-                             memory_limit=self.memory_limit, log_tail=self.log_tail())
+                             wall_time_limit=self.wall_time_limit, cpu_time_limit=self.cpu_time_limit)
 
     def _rlimits(self, nproc: bool) -> dict[str, tuple[int, int]]:
         limits = {"RLIMIT_CORE": (0, 0)}
@@ -441,17 +385,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         return [root for root in sorted(roots, key=len)
                 if root not in ("/", "/usr") and not root.startswith("/usr/")]
 
-    def _package_files(self) -> list[str]:
-        import importlib.util
-
-        files = []
-        for name in self.packages:
-            spec = importlib.util.find_spec(name)
-            if spec is None or not spec.submodule_search_locations:
-                continue
-            for pkg_dir in spec.submodule_search_locations:
-                files += _package_files(pkg_dir)
-        return files
+    def kernel_side_paths(self) -> list[str]:
+        """What the jail binds of the course's code: each of :attr:`packages` as a folder, and the
+        ``__init__.py`` of every package above it (``autograder/__init__.py`` for ``autograder.probe``)."""
+        return kernel_side_paths(tuple(self.packages))
 
     def launch_key(self) -> str:
         """What a kernel started ahead must share with the one it stands in for: the kernel and every
@@ -478,7 +415,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         argv += ["--perms", "1777", "--size", str(self.tmp_size), "--tmpfs", "/tmp"]
         binds = [("--ro-bind", path, path) for path in self._python_roots(kernel_cmd) + self.readable_paths]
         binds += [("--tmpfs", str(self._sb_scratch_size), JAIL_CWD)]
-        binds += [("--ro-bind", path, path) for path in self._package_files()]
+        binds += [("--ro-bind", path, path) for path in self.kernel_side_paths()]
         binds += [("--bind", path, path) for path in self.writable_paths]
         binds += [("--bind", run, run)]
         made = {"/", "/tmp", "/usr", "/proc", "/dev", "/etc"}
@@ -783,6 +720,29 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._sb_dir = None
 
 
+def run_in_jail(command: list[str], *, stdin: str = "", timeout: float = 900,
+                config=None) -> subprocess.CompletedProcess:
+    """Run ``command`` (an absolute executable and its arguments) in the grading jail, with the binds and
+    limits a grading kernel gets, and return what it printed: the way to check what student code can see."""
+    km = SandboxedKernelManager(config=config)
+    ok, bwrap = sandbox_status(km.bwrap)
+    if not ok:
+        raise SandboxUnavailable(bwrap)
+    folder = tempfile.mkdtemp(prefix="gdsb-")
+    run = os.path.join(folder, "run")
+    os.mkdir(run, 0o700)
+    km._sb_scratch_size = km.scratch_size
+    userns_fd = _new_userns(km.jail_host_uid) if os.geteuid() == 0 else None
+    try:
+        argv = km._bwrap_argv(bwrap, command, run, userns_fd)
+        return subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=timeout, cwd=folder,
+                              pass_fds=() if userns_fd is None else (userns_fd,))
+    finally:
+        if userns_fd is not None:
+            os.close(userns_fd)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # ------------------------------------------------------------------------------------------ spare kernel
 
 _SPARE: list[tuple[str, SandboxedKernelManager]] = []  # at most one (key, kernel started ahead)
@@ -796,7 +756,7 @@ def discard_spare() -> None:
         km.discard()
 
 
-def _put_spare(key: str, km: SandboxedKernelManager) -> None:
+def put_spare(key: str, km: SandboxedKernelManager) -> None:
     import multiprocessing.util
 
     discard_spare()
@@ -805,7 +765,7 @@ def _put_spare(key: str, km: SandboxedKernelManager) -> None:
     _SPARE.append((key, km))
 
 
-def _take_spare(key: str, folder: str) -> SandboxedKernelManager | None:
+def take_spare(key: str, folder: str) -> SandboxedKernelManager | None:
     """The spare if it was started with configuration ``key``, is alive and ``folder`` fits in it."""
     if not _SPARE:
         return None
@@ -814,179 +774,3 @@ def _take_spare(key: str, folder: str) -> SandboxedKernelManager | None:
         return km
     km.discard()
     return None
-
-
-# ------------------------------------------------------------------------------------------ preprocessor
-
-def _output_size(msg: dict) -> int:
-    content = msg.get("content", {})
-    size = 200
-    if "text" in content:
-        size += len(content["text"])
-    for value in (content.get("data") or {}).values():
-        size += len(value) if isinstance(value, str) else len(json.dumps(value))
-    for line in content.get("traceback") or []:
-        size += len(line)
-    return size
-
-
-@functools.lru_cache(maxsize=None)
-def sandboxed(execute_class):
-    """A subclass of the nbgrader ``Execute`` preprocessor ``execute_class`` that runs kernels with
-    :class:`SandboxedKernelManager` (configure it as ``c.SandboxedKernelManager.*``), caps each cell's
-    output at ``max_output_bytes``, survives a dying kernel (the cell gets a ``KernelDied`` error, later
-    code cells a "not run" one, as ``autograder.execute.ResilientExecute`` does) and logs one
-    ``sandbox: <reason>`` line per :class:`Outcome`; ``resources["sandbox"]`` holds them too."""
-    from jupyter_core.utils import run_sync
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from nbformat.v4 import new_output
-
-    class Sandboxed(execute_class):
-        shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate",
-                               help="the jail is thrown away: kill it rather than ask the kernel to exit"
-                               ).tag(config=True)
-
-        def __init__(self, *args, **kwargs):
-            kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
-            super().__init__(*args, **kwargs)
-
-        def create_kernel_manager(self):
-            km = super().create_kernel_manager()
-            self._sb_km = km
-            return km
-
-        def _sb_key(self, km) -> str:
-            return repr((km.launch_key(), list(self.extra_arguments)))
-
-        async def async_start_new_kernel(self, **kwargs):
-            folder = kwargs.get("cwd") or self.resources.get("metadata", {}).get("path") or None
-            hist = "--HistoryManager.hist_file"  # nbclient adds it at the start; a spare needs it already
-            if getattr(self.km, "ipykernel", False) and self.ipython_hist_file \
-                    and not any(arg.startswith(hist) for arg in self.extra_arguments):
-                self.extra_arguments += [f"{hist}={self.ipython_hist_file}"]
-            spare = None
-            if folder and isinstance(self.km, SandboxedKernelManager):
-                spare = _take_spare(self._sb_key(self.km), os.path.abspath(folder))
-            if spare is not None:
-                spare.source_dir = os.path.abspath(folder)
-                self.km = self._sb_km = spare
-            else:
-                await super().async_start_new_kernel(**kwargs)
-            if getattr(self.km, "prestart", False) and self.km.sandboxed:
-                ahead = self.kernel_manager_class(kernel_name=self.km.kernel_name, config=self.config)
-                key = self._sb_key(ahead)
-                try:
-                    await ahead.start_kernel(extra_arguments=list(self.extra_arguments))
-                except Exception as exc:  # noqa: BLE001 - the next notebook then starts its own kernel
-                    self.log.warning("could not start the next notebook's kernel ahead: %s", exc)
-                    ahead.discard()
-                else:
-                    _put_spare(key, ahead)
-
-        start_new_kernel = run_sync(async_start_new_kernel)
-
-        async def async_start_new_kernel_client(self):
-            kc = await super().async_start_new_kernel_client()
-            if isinstance(self.km, SandboxedKernelManager):
-                self.km.start_notebook()
-            return kc
-
-        start_new_kernel_client = run_sync(async_start_new_kernel_client)
-
-        def preprocess(self, nb, resources=None, km=None):
-            self._sb_km = km
-            self._sb_outcomes: list[Outcome] = []
-            self._sb_dead: int | None = None
-            self._sb_sizes: dict[int, int] = {}
-            self._sb_cut: set[int] = set()
-            try:
-                return super().preprocess(nb, resources, km)
-            finally:
-                for note in getattr(self._sb_km, "notes", []):
-                    self._sb_add(note)
-                if resources is not None:
-                    resources["sandbox"] = [str(o) for o in self._sb_outcomes]
-
-        def _sb_add(self, outcome: Outcome):
-            if all(str(o) != str(outcome) for o in self._sb_outcomes):
-                self._sb_outcomes.append(outcome)
-                self.log.warning("%s%s", LOG_PREFIX, outcome)
-
-        def _sb_limit(self, name: str, fallback=0):
-            return getattr(self._sb_km, name, fallback) if self._sb_km is not None else fallback
-
-        def _sb_died(self, cell, index, reason: Outcome | None = None):
-            self._sb_dead = index
-            reason = reason or (self._sb_km.death_outcome(index + 1) if hasattr(self._sb_km, "death_outcome")
-                                else Outcome("died", f"kernel died in cell {index + 1}", index + 1))
-            self._sb_add(reason)
-            evalue = f"the kernel died while running this cell: {reason}"
-            for out in cell.outputs:
-                if out.get("output_type") == "error" and out.get("ename") == DIED:
-                    out["evalue"] = evalue
-                    break
-            else:
-                cell.outputs.append(new_output("error", ename=DIED, evalue=evalue, traceback=[]))
-
-        def preprocess_cell(self, cell, resources, index):
-            if self._sb_dead is not None:
-                if cell.cell_type == "code":
-                    cell.outputs = [new_output("error", ename=DIED, traceback=[],
-                                               evalue=f"not run: the kernel died in cell "
-                                                      f"{self._sb_dead + 1}")]
-                return cell, resources
-            try:
-                cell, resources = super().preprocess_cell(cell, resources, index)
-            except DeadKernelError:
-                self._sb_died(cell, index)
-                return cell, resources
-            except CellTimeoutError as exc:
-                # nbgrader raises this when the reply came but the output stream did not finish (e.g. the
-                # forks of a fork bomb scribbling on the kernel's sockets): keep grading, as for a timeout.
-                first = str(exc).splitlines()[0] if str(exc) else "timeout"
-                cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue=first, traceback=[]))
-                self._sb_add(Outcome("timeout", f"timeout: cell {index + 1} did not finish its output "
-                                                f"within {fmt_seconds(self.iopub_timeout)}", index + 1))
-            if cell.cell_type != "code":
-                return cell, resources
-            km = self._sb_km
-            if km is not None and hasattr(km, "exit_code") and km.exit_code() is not None:
-                self._sb_died(cell, index)
-                return cell, resources
-            limit = self._sb_limit("max_processes")
-            found = cell_outcomes(cell, index, timeout=self._get_timeout(cell),
-                                  memory_limit=self._sb_limit("memory_limit"), max_processes=limit)
-            if limit and errors_in(cell) and hasattr(km, "jail_tasks") and km.jail_tasks() >= limit - 1:
-                found.insert(0, Outcome("processes", f"process limit {limit} reached in cell {index + 1}",
-                                        index + 1))
-            for outcome in found:
-                self._sb_add(outcome)
-            return cell, resources
-
-        def output(self, outs, msg, display_id, cell_index):
-            limit = self._sb_limit("max_output_bytes", 0)
-            if limit:
-                used = self._sb_sizes.get(cell_index, 0) + _output_size(msg)
-                self._sb_sizes[cell_index] = used
-                if used > limit:
-                    if cell_index not in self._sb_cut:
-                        self._sb_cut.add(cell_index)
-                        outs.append(new_output("stream", name="stderr", text=(
-                            f"\n[output truncated by the grader: this cell printed more than "
-                            f"{fmt_bytes(limit)}]\n")))
-                        self._sb_add(Outcome("output", f"output of cell {cell_index + 1} truncated at "
-                                                       f"{fmt_bytes(limit)}", cell_index + 1))
-                    return None
-            return super().output(outs, msg, display_id, cell_index)
-
-    Sandboxed.__name__ = Sandboxed.__qualname__ = f"Sandboxed{execute_class.__name__}"
-    Sandboxed.__module__ = __name__
-    return Sandboxed
-
-
-def __getattr__(name):  # ``from autograder.sandbox import SandboxedExecute``, importing nbgrader only then
-    if name == "SandboxedExecute":
-        from nbgrader.preprocessors import Execute
-
-        return sandboxed(Execute)
-    raise AttributeError(name)

@@ -1,5 +1,5 @@
 """The grading sandbox's overhead per notebook: kernel start + run + shutdown of a small notebook, with
-nbgrader's ``Execute`` as is vs. the same preprocessor made sandboxed (``autograder.sandbox.sandboxed``:
+nbgrader's ``Execute`` as is vs. the course's ``autograder.execute.SandboxedExecute`` (
 bwrap jail, rlimits, ipc transport, throw-away copy of the folder, the next kernel started ahead, the jail
 killed at the end). Rounds alternate which goes first; the figures are medians over the rounds.
 
@@ -20,7 +20,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.preprocessors import Execute
 
-from autograder.sandbox import SandboxedKernelManager, _new_userns, discard_spare, sandbox_status, sandboxed
+from autograder.execute import SandboxedExecute
+from autograder.sandbox import SandboxedKernelManager, _new_userns, discard_spare, sandbox_status
 
 CELLS = [
     "import numpy as np\nimport autograder.probe",
@@ -81,7 +82,7 @@ def main() -> int:
         return 1
     folder = tempfile.mkdtemp(prefix="bench-sandbox-")
     nbformat.write(notebook(), os.path.join(folder, "submission.ipynb"))
-    plain_cls, jail_cls = Execute, sandboxed(Execute)
+    plain_cls, jail_cls = Execute, SandboxedExecute
     times = {"plain": [], "sandboxed": []}
     try:
         time_one(plain_cls, folder), time_one(jail_cls, folder)  # warm the file cache

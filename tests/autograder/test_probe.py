@@ -11,8 +11,9 @@ import pytest
 
 from autograder import compare as compare_module
 from autograder import probe as probe_module
-from autograder.cases import Case, Probe, get_probe, probes_for
 from autograder.probe import ProbeTimeout, collect, probe, run_case, to_jsonable
+from autograder.probe.inputs import Case, ProbeInputs, decode, describe, encode, load
+from autograder.probe.objects import Bowl, Quadratic, Rosenbrock, SeededRng, state
 
 
 def test_doctests():
@@ -50,8 +51,9 @@ def test_run_case_catches_errors_including_system_exit():
     def raises(w):
         raise ValueError("bad w")
 
-    assert run_case(raises, case) | {"seconds": 0} == {"ok": False, "mutated": [],
-                                                      "error": "ValueError: bad w", "seconds": 0}
+    assert run_case(raises, case) | {"seconds": 0} == {"ok": False, "mutated": [], "error": "ValueError: bad w",
+                                                      "raised": ["ValueError", "Exception", "BaseException"],
+                                                      "seconds": 0}
     assert run_case(lambda w: sys.exit(3), case)["error"] == "SystemExit: 3"
 
 
@@ -69,8 +71,7 @@ def test_run_case_stops_an_infinite_loop_even_through_except_exception():
 
 
 def test_collect_skips_the_cases_after_a_timeout(monkeypatch):
-    spec = Probe("demo.f", "g", cases=lambda: [Case((i,), names=("i",)) for i in range(3)], reference="x:y",
-                 points=1, time_limit=0.2)
+    spec = ProbeInputs("demo.f", 0.2, [Case((i,), names=("i",)) for i in range(3)])
     monkeypatch.setattr(probe_module, "load_spec", lambda name: spec)
     calls = []
 
@@ -91,14 +92,45 @@ def test_probe_prints_json_outside_ipython(capsys):
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if line.startswith(probe_module.MIME))
     record = json.loads(line.split(" ", 1)[1])
-    assert record["probe"] == "search.cost" and len(record["cases"]) == len(get_probe("search.cost").cases())
+    assert record["probe"] == "search.cost" and len(record["cases"]) == len(load("search.cost").cases)
 
 
 def test_unknown_names_say_what_is_missing():
-    with pytest.raises(KeyError, match="no cases registered for assignment 'nope'"):
-        probes_for("nope")
+    with pytest.raises(KeyError, match="no cases for assignment 'nope'"):
+        load("nope.f")
     with pytest.raises(KeyError, match="no probe named 'search.nope'"):
-        get_probe("search.nope")
+        load("search.nope")
+
+
+def test_errors_are_recorded_with_their_classes():
+    record = run_case(lambda h: np.linalg.solve(h, np.ones(2)), Case((np.zeros((2, 2)),), names=("h",)))
+    assert not record["ok"] and record["raised"][:2] == ["LinAlgError", "ValueError"]
+
+
+def test_case_inputs_round_trip_through_json():
+    rng = SeededRng(3)
+    values = [1, 2.5, True, None, "step_decay", (0.1, 3), [np.array([1.0, 2.0]), np.zeros((2, 2))],
+              np.array([1, 2]), Bowl([0.3, -0.6]), Bowl([2.0], [14 / 3]), Quadratic([[2.0, 0.0], [0.0, 1.0]], [1.0, 0.0]).grad,
+              Rosenbrock(2.0, 10.0).hess, rng, state("AdamState", m=np.zeros(2), v=np.ones(2), t=3)]
+    for value in values:
+        data = json.loads(json.dumps(encode(value)))
+        back = decode(data)
+        assert encode(back) == encode(value), value
+        assert type(back) is type(value) or callable(value)
+    assert decode(encode(rng)).random() == SeededRng(3).random()
+    assert type(decode(encode(1))) is int and type(decode(encode(1.0))) is float
+    with pytest.raises(TypeError):
+        encode(lambda t: t)
+
+
+def test_labels_show_the_arguments():
+    assert describe(np.array([[1.0, 0.5], [-1.0, 2.0]])) == "[[1, 0.5], [-1, 2]]"
+    assert describe(np.full((8, 2), 0.25)) == "array of shape (8, 2)"
+    assert describe(Bowl([0.3, -0.6])) == "Bowl(centre=[0.3, -0.6])"
+    assert describe(Quadratic([[1.0, 0.0], [0.0, 10.0]], [0.0, 0.0]).grad) == "Quadratic(A=[[1, 0], [0, 10]], b=[0, 0]).grad"
+    assert describe(state("MomentumState", v=np.array([0.5, 1.0]))) == "MomentumState(v=[0.5, 1])"
+    assert describe((0.1, 3)) == "(0.1, 3)" and describe((0.3,)) == "(0.3,)"
+    assert describe(SeededRng(0)) == "np.random.default_rng(0)"
 
 
 def test_kernel_side_never_needs_solutions():
@@ -111,11 +143,15 @@ def test_kernel_side_never_needs_solutions():
             "            raise ModuleNotFoundError(name)\n"
             "sys.meta_path.insert(0, Block())\n"
             "from autograder.probe import collect\n"
-            "from autograder.cases import probes_for\n"
-            "for spec in probes_for('search'):\n"
-            "    collect(spec.name, lambda *a, **k: 0.0)\n"
+            "import os, json\n"
+            "from autograder.probe.inputs import DATA\n"
+            "for file in sorted(os.listdir(DATA)):\n"
+            "    for function in json.load(open(os.path.join(DATA, file)))['probes']:\n"
+            "        collect(file[:-5] + '.' + function, lambda *a, **k: 0.0)\n"
             "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'solutions', 'nbgrader', 'jupyter_client', "
             "'matplotlib', 'nbformat', 'scipy'})\n"
+            "grader = sorted(m for m in sys.modules if m.startswith('autograder.') and not m.startswith('autograder.probe'))\n"
+            "assert not grader, grader\n"
             "print('loaded:', heavy)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, PYTHONWARNINGS="ignore"))

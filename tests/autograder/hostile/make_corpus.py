@@ -139,11 +139,13 @@ NOTEBOOKS = {
                  '# a setsid child and a double-forked daemon, both meant to outlive grading\n'
                  'import os, subprocess\n'
                  'subprocess.Popen(["sleep", "987"], start_new_session=True, stdout=subprocess.DEVNULL)\n'
-                 'if os.fork() == 0:\n'
+                 'pid = os.fork()\n'
+                 'if pid == 0:\n'
                  '    os.setsid()\n'
                  '    if os.fork() == 0:\n'
                  '        os.execvp("sleep", ["sleep", "986"])\n'
                  '    os._exit(0)\n'
+                 'os.waitpid(pid, 0)  # the middle process is gone: two strays are left\n'
                  'print("spawned")',
                  'print("done")'],
     "huge_output": ['print("start")',
