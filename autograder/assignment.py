@@ -3,7 +3,8 @@ r"""How an assignment is declared: one file per assignment in :mod:`autograder.a
 An :class:`Assignment` is an introduction, a setup cell and a list of :class:`Question`. A question holds
 everything about one graded function: its text, its solution (with nbgrader's ``### BEGIN/END SOLUTION``
 markers), its visible tests, its points, the reference in :mod:`solutions` that grades it, its input cases
-(:func:`case`), and its known mistakes (:class:`Mistake`). From this the author's tools generate the source
+(:func:`case`), its known mistakes (:class:`Mistake`), and correct answers written differently
+(:func:`alternative`), which must get full marks. From this the author's tools generate the source
 notebook, the probe's case file and the sample submissions (:mod:`autograder.authoring`), and the grader
 takes the points, tolerances and mistakes (:mod:`autograder.verdicts`).
 
@@ -26,6 +27,9 @@ from typing import Any, Callable
 from autograder.probe.inputs import Case, ProbeInputs, describe
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+# The grader's default tolerance (|got − expected| ≤ ATOL + RTOL·|expected|, in float64): what a float32
+# implementation of the same math, or another order of its operations, passes on every case.
+RTOL, ATOL = 1e-4, 1e-6
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,13 @@ def variant(slug: str, *edits: tuple[str, str], code: str | None = None) -> Vari
     return Variant(slug, tuple(edits), code)
 
 
+def alternative(slug: str, *edits: tuple[str, str], code: str | None = None) -> Variant:
+    """A correct answer written differently (loops, lists, float32, ``solve`` for ``inv``, the student's own
+    NamedTuple...): as :func:`variant`, but its sample submission must get full marks. Alternatives of several
+    questions that share a slug make one sample submission."""
+    return Variant(slug, tuple(edits), code)
+
+
 @dataclass
 class Question:
     """One graded function (see the module docstring). ``id`` is the solution cell's grade id; ``function``
@@ -89,9 +100,10 @@ class Question:
     function: str = ""
     mistakes: tuple[Mistake, ...] = ()
     variants: tuple[Variant, ...] = ()
+    alternatives: tuple[Variant, ...] = ()
     fields: tuple[str, ...] = ()
-    rtol: float = 1e-6
-    atol: float = 1e-9
+    rtol: float = RTOL
+    atol: float = ATOL
     partial: bool = True
     time_limit: float = 2.0
     raises: str | None = None

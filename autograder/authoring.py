@@ -8,8 +8,8 @@ r"""The author's tools: everything generated from an assignment's declaration (`
                                             solution, visible tests and hidden (graded) probe cell
 ``probe/data/<a>.json``                     the probe's input cases (kernel side: inputs only, no answers)
 ``examples/<a>/<student>_<a>.ipynb``        sample submissions: ``correct`` (the source), ``blank`` (the
-                                            release), one per mistake slug and per variant (the release with the
-                                            edited answers), and the generic ``tampering`` (patches the kernel's
+                                            release), one per slug of the mistakes, variants and alternatives (the
+                                            release with the edited answers), and the generic ``tampering`` (patches the kernel's
                                             checks, forges probe records), ``steals-answers`` (looks for the
                                             solutions in every importable module and readable file and runs what
                                             it finds), ``cells-tampered``, ``renamed`` and ``invalid-json``
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import math
 import os
 import re
 import sys
@@ -35,7 +36,7 @@ import zipfile
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.assignment import Assignment, apply_edits, load
+from autograder.assignment import ATOL, RTOL, Assignment, apply_edits, load
 from autograder.probe import inputs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -70,8 +71,31 @@ def hidden_test(grade_id: str, probe_name: str, function: str, points: float):
     return new_code_cell(code, metadata=_meta(grade_id, grade=True, locked=True, points=points))
 
 
+def _power(x: float) -> str:
+    exponent = round(math.log10(x))
+    return f"10⁻{str(-exponent).translate(str.maketrans('0123456789', '⁰¹²³⁴⁵⁶⁷⁸⁹'))}" \
+        if math.isclose(x, 10.0**exponent) else f"{x:g}"
+
+
+def grading_note(a: Assignment) -> str:
+    """The paragraph every assignment's introduction ends with: how the grader compares (the tolerances
+    are the questions' own)."""
+    note = (f"**How your functions are graded.** The grader calls each of them on more cases than the visible "
+            f"tests and compares the results with its own in double precision: every number must agree within "
+            f"a relative {_power(RTOL)} (or an absolute {_power(ATOL)} near zero), so float32, loops, lists or "
+            f"another order of the same operations are all fine. A list or tuple of numbers or of arrays counts "
+            f"as the array it makes; a result with several parts, such as `(theta, state)`, must keep the order "
+            f"the instructions give.")
+    tighter = [q for q in a.questions if (q.rtol, q.atol) != (RTOL, ATOL)]
+    for q in tighter:
+        note += (f" `{q.function}` is checked more closely, to a relative {_power(q.rtol)} (absolute "
+                 f"{_power(q.atol)}): compute it in float64, numpy's default.")
+    return note
+
+
 def source_notebook(a: Assignment) -> nbformat.NotebookNode:
-    cells = [new_markdown_cell(a.intro.strip(), metadata=_meta("intro", locked=True)),
+    intro = f"{a.intro.strip()}\n\n{grading_note(a)}"
+    cells = [new_markdown_cell(intro, metadata=_meta("intro", locked=True)),
              new_code_cell(a.setup.strip(), metadata=_meta("setup", locked=True))]
     for q in a.questions:
         cells += [new_markdown_cell(q.text.strip(), metadata=_meta(q.md_id, locked=True)),
@@ -236,11 +260,11 @@ _search({names})
 
 
 def sample_answers(a: Assignment) -> dict[str, dict[str, str]]:
-    """Student name -> the answers (by question id) of every sample submission made by edits: one per
-    mistake slug (the mistakes of several questions that share a slug together) and one per variant."""
+    """Student name -> the answers (by question id) of every sample submission made by edits: one per slug
+    of the mistakes, variants and alternatives (those of several questions that share a slug together)."""
     samples: dict[str, dict[str, str]] = {}
     for q in a.questions:
-        for edit in list(q.mistakes) + list(q.variants):
+        for edit in list(q.mistakes) + list(q.variants) + list(q.alternatives):
             answers = samples.setdefault(edit.slug, {})
             base = answers.get(q.id, q.answer)
             code = getattr(edit, "code", None)

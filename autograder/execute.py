@@ -5,7 +5,8 @@
   the one place that handles what can go wrong while a notebook runs: a cell over its time limit, a kernel
   that dies (``os._exit``, a crash, a limit: the cell gets a ``KernelDied`` error, every later code cell a
   "not run" one, and grading goes on, so the graded cells that ran before keep their verdicts), output over
-  ``max_output_bytes`` per cell, processes left running. Each is reported as an
+  ``max_output_bytes`` per cell or ``max_notebook_output_bytes`` per notebook (dropped, and the cut cells
+  passed on to the verdicts in ``resources["autograder"]["cut_cells"]``), processes left running. Each is reported as an
   :class:`autograder.status.Outcome` from what the grader itself saw (its timer, the jail's exit status,
   the jail's process table), never from what the notebook printed.
 * :class:`DropEmptyNbgraderMetadata` runs after nbgrader's ``DeduplicateIds`` during sanitizing: that
@@ -14,8 +15,10 @@
   dict makes the duplicate an ordinary cell, as ``DeduplicateIds`` intends.
 * :class:`ReleaseAwareOverwriteCells` is nbgrader's ``OverwriteCells`` (it still puts the source's version
   of every locked cell back), except that it does not log "Attribute 'checksum' ... has changed" for a
-  locked cell that is exactly as *released*: nbgrader strips hidden tests on release, so an untouched
-  hidden-test cell never has the source's checksum. A cell that differs from both is still reported.
+  locked cell that is exactly as *released* (nbgrader strips hidden tests on release, so an untouched
+  hidden-test cell never has the source's checksum; a cell that differs from both is still reported), and
+  that a cell whose nbgrader metadata names no cell of the source (copied from another notebook, an extra
+  graded "bonus" cell) becomes an ordinary cell with a note, instead of failing the whole notebook.
 * :class:`CheckCellMetadataOnce` is nbgrader's ``CheckCellMetadata`` with the metadata's JSON schema
   checked once per process: ``jsonschema.validate`` checks the schema itself again for every cell, a
   tenth of the grader's time per submission.
@@ -120,6 +123,7 @@ class SandboxedExecute(Execute):
         self._sb_dead: int | None = None
         self._sb_index = 0
         self._sb_sizes: dict[int, int] = {}
+        self._sb_total = 0
         self._sb_cut: set[int] = set()
         try:
             return super().preprocess(nb, resources, km)
@@ -184,19 +188,22 @@ class SandboxedExecute(Execute):
         return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
-        limit = self._limit("max_output_bytes", 0)
-        if limit:
-            used = self._sb_sizes.get(cell_index, 0) + _output_size(msg)
-            self._sb_sizes[cell_index] = used
-            if used > limit:
-                if cell_index not in self._sb_cut:
-                    self._sb_cut.add(cell_index)
-                    outs.append(new_output("stream", name="stderr", text=(
-                        f"\n[output truncated by the grader: this cell printed more than {fmt_bytes(limit)}]\n")))
-                    self._report(Outcome("output", f"output of cell {cell_index + 1} truncated at "
-                                                   f"{fmt_bytes(limit)}", cell_index + 1))
-                return None
-        return super().output(outs, msg, display_id, cell_index)
+        size = _output_size(msg)
+        self._sb_sizes[cell_index] = self._sb_sizes.get(cell_index, 0) + size
+        self._sb_total += size
+        cell_limit, total_limit = self._limit("max_output_bytes", 0), self._limit("max_notebook_output_bytes", 0)
+        over = (cell_limit and self._sb_sizes[cell_index] > cell_limit and f"this cell printed more than "
+                f"{fmt_bytes(cell_limit)}") or (total_limit and self._sb_total > total_limit and f"the notebook "
+                                                f"printed more than {fmt_bytes(total_limit)} in all")
+        if not over:
+            return super().output(outs, msg, display_id, cell_index)
+        if cell_index not in self._sb_cut:  # say it once per cell; the grader's verdicts learn it as data
+            self._sb_cut.add(cell_index)
+            if self._sb_resources is not None:
+                self._sb_resources.setdefault("autograder", {}).setdefault("cut_cells", []).append(cell_index)
+            outs.append(new_output("stream", name="stderr", text=f"\n[output truncated by the grader: {over}]\n"))
+            self._report(Outcome("output", f"output of cell {cell_index + 1} truncated ({over})", cell_index + 1))
+        return None
 
 
 class DropEmptyNbgraderMetadata(NbGraderPreprocessor):
@@ -228,9 +235,23 @@ class ReleaseAwareOverwriteCells(OverwriteCells):
         return cell.source == self._released[grade_id]
 
     def preprocess_cell(self, cell, resources, cell_index):
-        self._quiet_checksum = bool(cell.metadata.get("nbgrader", {}).get("grade_id")) and utils.is_locked(cell) \
-            and self._as_released(cell)
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id is not None and not self._in_source(grade_id):
+            # a cell copied from another notebook, or an extra graded one: nbgrader would drop only its id and
+            # then reject what is left of its metadata, failing the whole notebook; it becomes an ordinary cell
+            del cell.metadata["nbgrader"]
+            status.report(resources, Outcome("foreign", f"cell {grade_id} is not in the source; ignored",
+                                             cell_index + 1))
+            return cell, resources
+        self._quiet_checksum = bool(grade_id) and utils.is_locked(cell) and self._as_released(cell)
         return super().preprocess_cell(cell, resources, cell_index)
+
+    def _in_source(self, grade_id: str) -> bool:
+        try:
+            self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
+        except MissingEntry:
+            return False
+        return True
 
     def report_change(self, name, attr, old, new):
         if attr == "checksum" and getattr(self, "_quiet_checksum", False):

@@ -271,6 +271,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     tmp_size = Integer(64 * MiB, help="size of the jail's /tmp (a tmpfs) in bytes").tag(config=True)
     max_output_bytes = Integer(1 * MiB, help="output kept per cell; the rest is dropped with a note"
                                ).tag(config=True)
+    max_notebook_output_bytes = Integer(8 * MiB, help="output kept per notebook, all cells together; the rest "
+                                        "is dropped with a note").tag(config=True)
     scratch_size = Integer(128 * MiB, help="size of the tmpfs that holds the copy of the notebook's folder "
                            "(raised to twice the folder's size if needed)").tag(config=True)
     prestart = Bool(True, help="start the jail for the next notebook while this one runs (see the module "

@@ -20,7 +20,7 @@ class Outcome:
     """One thing that went wrong while a notebook was graded, as the grader's summary row shows it."""
 
     kind: str  # memory | cpu | wall | timeout | probe-timeout | died | processes | output | stray | unsandboxed
-    #            | tampered
+    #            | tampered | foreign
     message: str
     cell: int | None = None  # 1-based position of the cell in the notebook
 

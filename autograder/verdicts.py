@@ -47,7 +47,8 @@ from autograder import assignment as declared
 from autograder import status
 from autograder.compare import compare, describe
 from autograder.diagnostics import ERROR, MUTATED_INPUT, diagnose, outcome
-from autograder.probe import MIME
+from autograder.probe import MAX_VALUE_BYTES, MIME
+from autograder.sandbox import fmt_bytes
 from autograder.probe.inputs import ProbeInputs, load
 
 ENAME = "AutograderVerdict"
@@ -98,8 +99,17 @@ def _student_value(record, raises: str | None):
     return ERROR
 
 
-def judge(a: declared.Assignment, q: declared.Question, outputs) -> dict:
-    """The verdict for one question from its cell's kernel outputs.
+def _mismatch_lines(reason) -> list[str]:
+    where = f"{reason.path}: " if reason.path else ""
+    if reason.detail.startswith("expected"):
+        return [f"    {where}{reason.detail}"]
+    return [f"    {where}expected: {describe(reason.expected)}",
+            f"    {' ' * len(where)}got:      {describe(reason.got)}", f"    ({reason.detail})"]
+
+
+def judge(a: declared.Assignment, q: declared.Question, outputs, cut: bool = False) -> dict:
+    """The verdict for one question from its cell's kernel outputs (``cut``: the grader cut the cell's output
+    at its size limit).
 
     Returns ``{"name", "passed", "total", "lines", "status"}``; status is ``pass``, ``fail``, ``missing``,
     ``timeout`` or ``tampered``.
@@ -109,6 +119,11 @@ def judge(a: declared.Assignment, q: declared.Question, outputs) -> dict:
     records = _records(outputs, name)
     total = len(expected)
     head = f"{q.function}:"
+    if not records and cut:
+        return {"name": name, "passed": 0, "total": total, "status": "missing",
+                "lines": [f"{head} not tested: this cell's output passed the grader's size limit, so the results "
+                          f"of `{q.function}` were lost.",
+                          f"  Your function displayed too much while it was tested; remove its `display` calls."]}
     if not records:
         error = _cell_error(outputs)
         because = f" The cell stopped with {error}." if error else ""
@@ -134,6 +149,9 @@ def judge(a: declared.Assignment, q: declared.Question, outputs) -> dict:
         elif value is ERROR:
             wrong_value = True
             lines.append(f"    raised {record.get('error', 'an error')}")
+        elif isinstance(value, dict) and "too_large" in value:
+            lines.append(f"    your result is {fmt_bytes(int(value['too_large']))} as data; the limit is "
+                         f"{fmt_bytes(MAX_VALUE_BYTES)} per case (the expected one is {describe(want)})")
         else:
             reason = compare(want, value, q.rtol, q.atol, q.fields)
             if reason is None and not record.get("mutated"):
@@ -145,9 +163,7 @@ def judge(a: declared.Assignment, q: declared.Question, outputs) -> dict:
                           f"    {text.format(names=', '.join(record['mutated']))}"]
             else:
                 wrong_value = True
-                lines += [f"    expected: {describe(want)}", f"    got:      {describe(value)}"]
-                if not reason.startswith("expected"):
-                    lines.append(f"    ({reason})")
+                lines += _mismatch_lines(reason)
         failures.append(lines)
     if passed == total:
         return {"name": name, "passed": passed, "total": total, "status": "pass", "lines": []}
@@ -167,14 +183,14 @@ def judge(a: declared.Assignment, q: declared.Question, outputs) -> dict:
 
 
 def verdict_outputs(a: declared.Assignment | None, q: declared.Question | None, outputs,
-                    max_points: float) -> tuple[list, dict | None]:
+                    max_points: float, cut: bool = False) -> tuple[list, dict | None]:
     """The outputs that replace a graded cell's kernel outputs, and the verdict (``None``: not gradable)."""
     if q is None:
         return [from_dict({"output_type": "error", "ename": ENAME,
                            "evalue": "not gradable: this graded cell is not a question of the assignment",
                            "traceback": ["This graded cell is not declared in autograder/assignments/; it "
                                          "scores 0."]})], None
-    v = judge(a, q, outputs)
+    v = judge(a, q, outputs, cut)
     if v["status"] == "pass":
         return [], v
     lines = v["lines"]
@@ -206,9 +222,10 @@ class TrustedVerdicts(NbGraderPreprocessor):
             return cell, resources
         grade_id = cell.metadata["nbgrader"].get("grade_id")
         q = self._assignment.question(grade_id) if self._assignment else None
+        cut = index in resources.get("autograder", {}).get("cut_cells", ())
         try:
             cell.outputs, v = verdict_outputs(self._assignment, q, cell.get("outputs", []),
-                                              float(cell.metadata["nbgrader"].get("points", 0)))
+                                              float(cell.metadata["nbgrader"].get("points", 0)), cut)
         except Exception as exc:  # noqa: BLE001 - a grader bug scores 0 and says so, it never passes
             self.log.exception("autograder: could not judge cell %s", grade_id)
             cell.outputs = [from_dict({"output_type": "error", "ename": ENAME,

@@ -362,7 +362,8 @@ print("numerical_gradient: visible tests passed")
                 ("(float(f(theta + step)) - float(f(theta - step))) / (2 * h)",
                  "(float(f(theta + step)) - float(f(theta))) / h")),
     ),
-    atol=1e-07,
+    rtol=1e-6,
+    atol=1e-7,
 )
 
 LAST_LAYER_GRADIENT = Question(

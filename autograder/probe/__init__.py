@@ -24,8 +24,11 @@ Per case the probe
 * gives the function fresh inputs and records which of them it changed (``mutated``);
 * catches any exception (including ``SystemExit``) and records it as text, with the names of its classes
   (``raised``: a ``LinAlgError`` is also a ``ValueError``);
-* stops the call after ``time_limit`` seconds (``SIGALRM``) and records a timeout; after a timeout the
-  remaining cases of that probe are skipped, so a looping function costs one time limit, not one per case.
+* stops the call after ``time_limit`` seconds (``SIGALRM``), serialising its result included, and records a
+  timeout; after a timeout the remaining cases of that probe are skipped, so a looping function costs one
+  time limit, not one per case;
+* discards what the function prints, and records a result larger than :data:`MAX_VALUE_BYTES` as data by its
+  size only (``{"too_large": bytes}``), so that the record always fits in the cell's output.
 
 This module must not import :mod:`solutions` (the grading kernel cannot see it) and uses only numpy and
 the standard library.
@@ -33,7 +36,9 @@ the standard library.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import inspect
 import json
 import math
@@ -48,6 +53,7 @@ MIME = "application/vnd.gdho.probe+json"
 VERSION = 1
 DEFAULT_TIME_LIMIT = 2.0
 MAX_ELEMENTS = 100_000  # a larger array is recorded as unsupported (no case needs one)
+MAX_VALUE_BYTES = 64 * 1024  # a case's result as JSON: a larger one is recorded by its size only
 
 
 class ProbeTimeout(BaseException):
@@ -157,6 +163,32 @@ def _call_with_limit(fn, args, kwargs, time_limit):
         signal.signal(signal.SIGALRM, previous)
 
 
+class _Unrecordable(Exception):
+    """The function returned, but its result cannot be recorded as data."""
+
+
+class _Quiet(io.TextIOBase):
+    """Where a tested function's prints go: nowhere (they are not part of its result)."""
+
+    def write(self, text):
+        return len(text)
+
+
+def _record(student_fn, args, kwargs):
+    """The function's result as JSON data; a result over :data:`MAX_VALUE_BYTES` as ``{"too_large": bytes}``.
+    Runs under the case's time limit, serialisation included."""
+    with contextlib.redirect_stdout(_Quiet()), contextlib.redirect_stderr(_Quiet()):
+        value = student_fn(*args, **kwargs)
+    try:
+        data = to_jsonable(value)
+        size = len(json.dumps(data, allow_nan=False))
+    except ProbeTimeout:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - e.g. a result whose __repr__ raises
+        raise _Unrecordable(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+    return data if size <= MAX_VALUE_BYTES else {"too_large": size}
+
+
 def run_case(student_fn, case, time_limit=DEFAULT_TIME_LIMIT) -> dict:
     """Call ``student_fn`` on one case and return its record (see the module docstring)."""
     args, kwargs = case.fresh()
@@ -164,19 +196,18 @@ def run_case(student_fn, case, time_limit=DEFAULT_TIME_LIMIT) -> dict:
     record: dict = {"ok": False, "mutated": []}
     start = time.perf_counter()
     try:
-        value = _call_with_limit(student_fn, args, kwargs, time_limit)
+        value = _call_with_limit(_record, (student_fn, args, kwargs), {}, time_limit)
     except ProbeTimeout as exc:
         record.update(timeout=True, error=f"timeout: the call {exc}")
     except KeyboardInterrupt:
         record.update(timeout=True, error="interrupted: the cell ran out of time")
+    except _Unrecordable as exc:
+        record["error"] = f"the result could not be recorded: {exc}"
     except BaseException as exc:  # noqa: BLE001 - a student's SystemExit is recorded like any error
         record["error"] = f"{type(exc).__name__}: {str(exc)[:500]}"
         record["raised"] = [cls.__name__ for cls in type(exc).__mro__[:-1]]
     else:
-        try:
-            record.update(ok=True, value=to_jsonable(value))
-        except BaseException as exc:  # noqa: BLE001 - e.g. a result whose __repr__ raises
-            record["error"] = f"the result could not be recorded: {type(exc).__name__}: {str(exc)[:200]}"
+        record.update(ok=True, value=value)
     record["seconds"] = round(time.perf_counter() - start, 6)
     names = case.arg_names()
     for i, (old, new) in enumerate(zip(before[0], args)):

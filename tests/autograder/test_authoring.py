@@ -103,10 +103,27 @@ def test_each_mistake_is_named_for_what_it_gives(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_alternatives_are_correct(name):
+    """Every correct answer written differently gives the reference's results on every case (the end-to-end
+    tests then hold the real pipeline to full marks for them)."""
+    a = load(name)
+    for q in a.questions:
+        for alt in q.alternatives:
+            answer = alt.code.strip() if alt.code else apply_edits(q.answer, alt.edits)
+            namespace = {}
+            exec(a.code({q.id: answer}), namespace)  # noqa: S102
+            inputs, expected = verdicts.reference(name, q.function)
+            for case, want in zip(inputs.cases, expected):
+                got = diagnostics.outcome(namespace[q.function], case, q.raises)
+                assert got is not diagnostics.ERROR and compare(want, got, q.rtol, q.atol, q.fields) is None, (
+                    q.id, alt.slug, case.label, str(compare(want, got, q.rtol, q.atol, q.fields)))
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_edits_apply_exactly_where_declared(name):
     a = load(name)
     for q in a.questions:
-        for edit in list(q.mistakes) + [v for v in q.variants if v.code is None]:
+        for edit in list(q.mistakes) + [v for v in list(q.variants) + list(q.alternatives) if v.code is None]:
             changed = apply_edits(q.answer, edit.edits)
             assert changed != q.answer
             for old, _ in edit.edits:
@@ -129,3 +146,5 @@ def test_expected_results_cover_every_sample_and_name_their_mistakes():
         assert expected[name]["steals-answers"]["score"] == 0, "a submission that looked for answers found some"
         for _, mistake in a.mistakes:
             assert mistake.name in expected[name][mistake.slug]["named"], (name, mistake.slug)
+        for alt in {alt.slug for q in a.questions for alt in q.alternatives}:
+            assert expected[name][alt]["score"] == full and expected[name][alt]["notes"] == [], (name, alt)

@@ -1,3 +1,6 @@
+"""The comparison accepts what numpy accepts as an array, compares in float64 within a tolerance, and says why
+two values differ."""
+
 import numpy as np
 
 from autograder.compare import as_array, compare, describe
@@ -7,22 +10,63 @@ from autograder.probe import to_jsonable as J
 def test_numbers_arrays_and_scalars_interchange():
     assert compare(J(4.0), J(np.float64(4.0 + 1e-12))) is None
     assert compare(J(4.0), J(np.array(4.0))) is None
+    assert compare(J(4.0), J(np.array([4.0]))) is None
     assert compare(J(np.array([1.0, 2.0])), [1.0, 2.0]) is None
-    assert compare(J(4.0), J(4.1)) == "expected 4 but got 4.1"
+    assert compare(J(np.array([1.0, 2.0])), J((1, 2))) is None
+    assert compare(J(np.float32(0.1)), J(0.1)) is None
+    assert str(compare(J(4.0), J(4.1))).startswith("expected 4 but got 4.1 (1 of 1 value differs")
+
+
+def test_lists_of_arrays_are_the_array_they_stack_into():
+    trajectory = [np.array([1.0, 2.0]), np.array([0.5, 1.5]), np.array([0.25, 1.0])]
+    assert compare(J(np.stack(trajectory)), J(trajectory)) is None
+    assert compare(J(np.stack(trajectory)), J(tuple(trajectory))) is None
+    assert compare(J(np.stack(trajectory)), J([list(t) for t in trajectory])) is None
+    theta = np.array([[1.0, 2.0], [-1.0, 0.0]])
+    assert compare(J(theta), J(list(theta))) is None  # a list of a 2-D array's rows
+    assert compare(J([np.array([0, 1]), np.array([2])]), J([[0, 1], [2]])) is None  # ragged: item by item
+    assert compare(J([np.array([0, 1]), np.array([2, 3])]), J(np.array([[0, 1], [2, 3]]))) is None
+
+
+def test_float32_of_the_same_math_passes():
+    x = np.linspace(-3, 3, 7)
+    exact = np.cumsum(np.exp(x) / 3.0)
+    single = np.cumsum(np.exp(x.astype(np.float32)) / np.float32(3.0))
+    assert single.dtype == np.float32 and not np.array_equal(single, exact)
+    assert compare(J(exact), J(single)) is None
 
 
 def test_shape_is_checked():
-    assert compare(J(np.zeros((2, 3))), J(np.zeros(6))) == "shape (6,) instead of (2, 3)"
-    assert compare(J(np.zeros(3)), "text").startswith("expected a number or an array")
+    assert str(compare(J(np.zeros((2, 3))), J(np.zeros(6)))).endswith("(shape (6,) instead of (2, 3))")
+    assert str(compare(J(np.zeros(3)), "text")).startswith("expected a number or an array")
+    assert "items of different shapes" in str(compare(J(np.zeros((2, 2))), J([np.zeros(2), np.zeros(3)])))
+
+
+def test_a_difference_says_where_how_much_and_what_is_allowed():
+    reason = compare(J(np.array([[18.666666666666668, 1.0], [2.0, 3.0]])),
+                     J(np.array([[18.6666, 1.0], [2.0, 3.0]])), rtol=1e-6, atol=1e-9)
+    text = str(reason)
+    assert reason.path == "" and "1 of 4 values differ first at index (0, 0)" in text
+    assert "largest error 6.67e-05 (relative 3.57e-06)" in text
+    assert "allowed: |got − expected| ≤ 1e-09 + 1e-06·|expected|" in text
+    assert "not finite" in str(compare(J(np.array([1.0])), J(np.array([np.inf]))))
 
 
 def test_tuples_name_their_fields():
     fields = ("best_theta", "best_value", "evaluations")
     want = J((np.array([2.0]), 0.0, 6))
     assert compare(want, J((np.array([2.0]), 0.0, 6)), fields=fields) is None
-    assert compare(want, J((np.array([2.0]), 0.0, 7)), fields=fields) == "evaluations: expected 6 but got 7"
-    assert compare(want, J((np.array([2.0]), 0.0)), fields=fields) == "expected a tuple of 3 values but got 2"
-    assert compare(want, J(0.0), fields=fields).startswith("expected a tuple of 3 values but got 0")
+    assert compare(want, J([[2.0], 0.0, 6.0]), fields=fields) is None
+    reason = compare(want, J((np.array([2.0]), 0.0, 7)), fields=fields)
+    assert reason.path == "evaluations" and str(reason).startswith("evaluations: expected 6 but got 7")
+    assert str(compare(want, J((np.array([2.0]), 0.0)), fields=fields)) == (
+        "expected a tuple of 3 values (best_theta, best_value, evaluations) but got 2")
+    assert str(compare(want, J(0.0), fields=fields)).startswith("expected a tuple of 3 values")
+    state = J((np.array([1.0, 2.0]), (np.array([0.5, 0.5]), np.array([0.1, 0.2]), 3)))
+    assert compare(state, J((np.array([1.0, 2.0]), [np.array([0.5, 0.5]), np.array([0.1, 0.2]), 3.0])),
+                   fields=("theta", "state")) is None
+    assert compare(state, J((np.array([1.0, 2.0]), [np.array([0.5, 0.5]), np.array([0.1, 0.2]), 4])),
+                   fields=("theta", "state")).path == "state[2]"
 
 
 def test_nan_and_inf():
@@ -32,6 +76,13 @@ def test_nan_and_inf():
     assert as_array([[1], [1, 2]]) is None  # ragged
 
 
+def test_expected_errors_and_other_values():
+    assert compare({"raised": "ValueError"}, {"raised": "ValueError"}) is None
+    assert str(compare({"raised": "ValueError"}, J(np.zeros(2)))).startswith("expected raises ValueError")
+    assert compare("step_decay", "step_decay") is None and compare(None, None) is None
+
+
 def test_describe_is_short():
     assert describe(J(np.arange(100.0))).count(",") < 10
     assert describe(J((np.array([1.5]), 2.0, 3))) == "([1.5], 2, 3)"
+    assert describe(J(np.array([1.0, 2.5]))) == "[1, 2.5]"

@@ -1,6 +1,7 @@
 """End to end on assignment search, beyond what tests/autograder/test_e2e.py checks for every assignment: the
 release zip, the summary's notes, the CLI's messages, cells restored quietly, serial = parallel grading."""
 
+import copy
 import io
 import json
 import logging
@@ -121,3 +122,62 @@ def test_serial_grading_gives_the_parallel_results(course, tmp_path, capfd):
     keys = ("score", "max_score", "status", "notes", "tests", "manual_review", "tampered", "timeout")
     for student in SERIAL:
         assert {k: serial[student][k] for k in keys} == {k: course["rows"][student][k] for k in keys}, student
+
+
+def robustness_submissions() -> dict:
+    """Correct answers plus one way of breaking the grading: a cell copied from another assignment, an extra
+    graded cell, 40 MB of output, a result of megabytes."""
+    source = nbformat.read(os.path.join(cli.HERE, "examples", "search", "correct_search.ipynb"), as_version=4)
+
+    def with_cells(index, *cells):
+        nb = copy.deepcopy(source)
+        nb.cells[index:index] = list(cells)
+        return nb
+
+    copied = nbformat.read(os.path.join(cli.SOURCE, "gd", "gd.ipynb"), as_version=4)
+    foreign = copy.deepcopy(next(c for c in copied.cells if c.metadata.nbgrader["grade_id"] == "gradient_hidden"))
+    foreign.source, foreign["id"] = "print('copied from assignment 2')", "copied"
+    bonus = nbformat.v4.new_code_cell("print('my bonus answer')", id="bonus", metadata={"nbgrader": {
+        "grade": True, "solution": False, "locked": False, "grade_id": "bonus", "points": 5, "schema_version": 3,
+        "task": False}})
+    chatty = [nbformat.v4.new_code_cell("print('x' * 1_000_000)", id=f"chatty-{i}") for i in range(40)]
+    huge = copy.deepcopy(source)
+    cell = next(c for c in huge.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "grid_search")
+    cell.source = cell.source.replace("return points[best], float(values[best]), len(points)",
+                                      "return points[best], float(values[best]), [0.123456789] * 90_000")
+    return {"foreign-cell": with_cells(3, foreign), "bonus-cell": with_cells(len(source.cells), bonus),
+            "huge-output": with_cells(2, *chatty), "huge-result": huge}
+
+
+def test_a_broken_piece_costs_only_itself(course, tmp_path):
+    """Each robustness case grades the rest of its notebook, with the reason in the row's notes."""
+    work = str(tmp_path / "course")
+    shutil.copytree(course["dir"], work)
+    folder = tmp_path / "more"
+    folder.mkdir()
+    for student, nb in robustness_submissions().items():
+        nbformat.write(nb, folder / f"{student}_search.ipynb")
+    cli.collect(work, str(folder), "search")
+    argv = ["--course-dir", work, "grade", "search", "--no-progress", "--timeout", "12"]
+    for student in robustness_submissions():
+        argv += ["--student", student]
+    report = str(tmp_path / "report.json")
+    assert cli.main(argv + ["--report", report]) == 0
+    rows = {row["student"]: row for row in json.load(open(report))}
+    assert {s: (r["score"], r["max_score"], r["status"]) for s, r in rows.items()} == {
+        "foreign-cell": (8, 8, "ok"), "bonus-cell": (8, 8, "ok"), "huge-output": (8, 8, "ok"),
+        "huge-result": (5, 8, "ok")}
+    assert "cell gradient_hidden is not in the source; ignored" in rows["foreign-cell"]["notes"]
+    assert "cell bonus is not in the source; ignored" in rows["bonus-cell"]["notes"]
+    assert any("the notebook printed more than 8 MiB in all" in n for n in rows["huge-output"]["notes"])
+    autograded = os.path.join(work, "autograded", "huge-output", "search", "search.ipynb")
+    assert os.path.getsize(autograded) < 12 * (1 << 20)
+    text = authoring_text(work, "huge-result")
+    assert "your result is" in text and "the limit is 64 KiB per case" in text
+    assert rows["huge-result"]["tests"] == {"cost_hidden": 2, "grid_search_hidden": 0, "coarse_to_fine_hidden": 3}
+
+
+def authoring_text(course_dir: str, student: str) -> str:
+    from autograder import authoring
+
+    return authoring.verdict_text({"dir": course_dir, "assignment": "search"}, student)
