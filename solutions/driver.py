@@ -161,7 +161,7 @@ def run(step: Callable, theta0, grad_fn: Callable, n_steps: int, cost_fn: Callab
     """
     path = optimize(as_optimizer(step, init), theta0, grad_fn, n_steps, cost_fn, bound=np.inf, **hyper)
     if path.status == "diverged":
-        raise ValueError(f"theta must be finite: update {path.steps + 1} is not (the run diverged; lower lr)")
+        raise ValueError(f"theta must be finite: update {path.steps + 1} is not (the run diverged)")
     return path
 
 
@@ -207,7 +207,7 @@ def run_epochs(step: Callable, theta0, problem, epochs: int, batch_size: int, se
             theta, state = optimizer.step(theta, problem.batch_gradient(theta, batch), state, **_at(hyper, t))
             theta = np.asarray(theta, dtype=float)
             if divergence(theta, np.inf):
-                raise ValueError(f"theta must be finite: update {t + 1} is not (the run diverged; lower lr)")
+                raise ValueError(f"theta must be finite: update {t + 1} is not (the run diverged)")
             thetas.append(theta)
             t += 1
     thetas = np.array(thetas)
