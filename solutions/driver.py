@@ -50,11 +50,10 @@ def divergence(theta, bound: float = BOUND) -> str:
     ('', 'not finite', '|θ| > 1e+06')
     """
     theta = np.asarray(theta, dtype=float)
-    if not np.all(np.isfinite(theta)):
-        return "not finite"
-    if np.max(np.abs(theta), initial=0.0) > bound:
-        return f"|θ| > {bound:g}"
-    return ""
+    size = np.abs(theta).max(initial=0.0)  # NaN if any component is NaN
+    if size <= bound and size < np.inf:
+        return ""
+    return f"|θ| > {bound:g}" if np.isfinite(theta).all() else "not finite"
 
 
 def as_optimizer(step: Callable, init: Callable | None = None) -> Optimizer:
@@ -132,7 +131,7 @@ def optimize(optimizer: Optimizer, theta0, grad_fn: Callable, n_steps: int, cost
             if k == n_steps:
                 status = "ran"
                 break
-            if not np.all(np.isfinite(grad)):
+            if not np.isfinite(grad).all():
                 status, reason = "diverged", "not finite"
                 break
             new, state = optimizer.step(theta, grad, state, **_at(hyper, k))
