@@ -112,7 +112,8 @@ def optimize(optimizer: Optimizer, theta0, grad_fn: Callable, n_steps: int, cost
     ('diverged', '|θ| > 1e+06', 34)
     """
     n_steps = _checks.count(n_steps, "n_steps", minimum=0)
-    if xtol is not None and theta_star is None or ftol is not None and (f_star is None or cost_fn is None):
+    if (xtol is not None and theta_star is None) or (
+            ftol is not None and (f_star is None or cost_fn is None)):
         raise ValueError("xtol needs theta_star, and ftol needs cost_fn and f_star")
     theta_star = None if theta_star is None else _checks.as_array(theta_star, "theta_star")
     hyper = {**optimizer.defaults, **hyper}

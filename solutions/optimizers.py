@@ -80,7 +80,8 @@ def stable_lr(optimizer: Optimizer, lam_max, **hyper) -> float | None:
 
     (μ from ``hyper`` or the optimizer's defaults). AdaGrad, RMSProp and Adam have no such limit: their step
     is :math:`\alpha` times a ratio of gradient statistics that stays bounded whatever the gradient, so a
-    large rate makes them jitter, not grow geometrically. Newton has no learning rate. For those it is None.
+    large rate makes them jitter, not grow geometrically. Newton has no learning rate. For those, and for
+    an optimizer that is not registered here, it is None.
 
     >>> stable_lr(OPTIMIZERS["GD"], 10.0), stable_lr(OPTIMIZERS["momentum"], 10.0)
     (0.2, 0.38)

@@ -46,8 +46,8 @@ def newton_path(problem, theta0, max_iter: int = 50, gtol: float = 1e-6) -> Run:
     r"""Pure Newton, :math:`\theta \leftarrow \theta - H^{-1}\nabla f` (``solutions.newton_step``), with no
     line search, until :math:`\|\nabla f\|_\infty \le` ``gtol`` or ``max_iter`` iterations; it stops when
     the Hessian is singular (the step is not finite) or an iterate leaves ``solutions.divergence``'s bound."""
-    return _as_run(solutions.optimize(solutions.OPTIMIZERS["Newton"], theta0, problem.grad, max_iter, gtol=gtol,
-                                      hess=problem.hess))
+    newton = solutions.OPTIMIZERS["Newton"]
+    return _as_run(solutions.optimize(newton, theta0, problem.grad, max_iter, gtol=gtol, hess=problem.hess))
 
 
 def first_order_path(problem, name: str, lr: float, theta0, max_iter: int, gtol: float = 1e-6) -> Run:
