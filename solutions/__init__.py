@@ -4,7 +4,7 @@ The book's figures and demos and the autograder's verdicts all come from here. N
 notation table (``book/notation.md``).
 """
 
-from .driver import Trajectory, batches, run, run_epochs
+from .driver import BOUND, Trajectory, as_optimizer, batches, divergence, optimize, run, run_epochs
 from .exercises import minimize_momentum, schedule_values
 from .gradcheck import gradient_check, numerical_gradient
 from .model import cost, forward, gradient, hours_points, loss, loss_gradient
@@ -13,13 +13,16 @@ from .newton import newton
 from .optim import (
     AdaGradState,
     AdamState,
+    EmptyState,
     MomentumState,
     RMSPropState,
     adagrad_init,
     adagrad_step,
     adam_init,
     adam_step,
+    empty_init,
     gd_step,
+    gd_update,
     momentum_init,
     momentum_step,
     rmsprop_init,
@@ -28,7 +31,16 @@ from .optim import (
 from .problems import LinearRegression, NonConvex1D, Problem, Quadratic, Rosenbrock, Saddle, TwoWells, make_regression
 from .schedules import cosine_decay, exponential_decay, inverse_sqrt_decay, step_decay
 from .search import SearchResult, coarse_to_fine, coarse_to_fine_path, grid_search, random_points, random_search
-from .second_order import LBFGSResult, lbfgs, lbfgs_two_loop, newton_step, wolfe_line_search
+from .optimizers import OPTIMIZERS, Optimizer, stable_lr
+from .second_order import (
+    LBFGSResult,
+    SingularHessian,
+    lbfgs,
+    lbfgs_two_loop,
+    newton_step,
+    newton_update,
+    wolfe_line_search,
+)
 from .smoothing import ema
 from .training import max_stable_lr, minibatch_sgd, sgd_epoch, train
 
@@ -43,4 +55,6 @@ __all__ = [
     "step_decay", "wolfe_line_search",
     "max_stable_lr", "minibatch_sgd", "sgd_epoch", "train",
     "minimize_momentum", "schedule_values",
+    "BOUND", "EmptyState", "OPTIMIZERS", "Optimizer", "SingularHessian", "as_optimizer", "divergence",
+    "empty_init", "gd_update", "newton_update", "optimize", "stable_lr",
 ]

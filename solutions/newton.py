@@ -1,8 +1,8 @@
 r"""Newton's method as a driver: repeat the Newton step for a fixed number of steps (lecture 003).
 
-The step itself is :func:`solutions.second_order.newton_step`; this module runs it on a problem given by
-its gradient and Hessian functions and returns the whole trajectory, the second-order counterpart of
-:func:`solutions.driver.run`.
+The step itself is :func:`solutions.second_order.newton_step`; this module runs it with
+:func:`solutions.driver.run` on a problem given by its gradient and Hessian functions and returns the whole
+trajectory.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 from . import _checks
+from .driver import run
 from .second_order import newton_step
 
 
@@ -40,10 +41,6 @@ def newton(grad_fn: Callable, hess_fn: Callable, theta0, n_steps) -> np.ndarray:
     >>> newton(r.grad, r.hess, [-1.2, 1.0], 6)[-1]
     array([1., 1.])
     """
-    theta = _checks.as_array(theta0, "theta0").reshape(-1).copy()
+    theta0 = _checks.as_array(theta0, "theta0").reshape(-1)
     n_steps = _checks.count(n_steps, "n_steps", minimum=0)
-    thetas = [theta]
-    for _ in range(n_steps):
-        theta = newton_step(theta, np.asarray(grad_fn(theta), dtype=float), np.asarray(hess_fn(theta), dtype=float))
-        thetas.append(theta)
-    return np.array(thetas)
+    return run(lambda theta, grad: newton_step(theta, grad, hess_fn(theta)), theta0, grad_fn, n_steps).thetas

@@ -1,10 +1,18 @@
 r"""First-order update rules as pure functions with explicit state.
 
-Each ``*_step`` takes the parameters :math:`\theta`, the gradient :math:`g` at :math:`\theta`, the state and
-the hyperparameters, and returns ``(new_theta, new_state)``; nothing is mutated, so every past state stays
-valid. The conventions are PyTorch's ``torch.optim`` (``SGD`` with dampening 0, ``Adagrad``, ``RMSprop``,
-``Adam``), so the numbers match what students see there; the book shows the lectures' own forms and how
-they relate.
+Every optimizer of the course is an ``init``/``step`` pair of one shape:
+
+* ``init(theta0) -> state``, a ``NamedTuple`` (:class:`EmptyState` for gradient descent, which remembers
+  nothing);
+* ``step(theta, grad, state, **hyper) -> (new_theta, new_state)``: the parameters :math:`\theta`, the
+  gradient :math:`g` at :math:`\theta`, the state and the hyperparameters in; the next parameters and state
+  out. Nothing is mutated, so every past state stays valid.
+
+:data:`solutions.OPTIMIZERS` names the pairs, and :func:`solutions.optimize` runs any of them.
+:func:`gd_step` ``(theta, grad, lr) -> new_theta`` is gradient descent without the state, kept as a
+convenience. The conventions are PyTorch's ``torch.optim`` (``SGD`` with dampening 0, ``Adagrad``,
+``RMSprop``, ``Adam``), so the numbers match what students see there; the book shows the lectures' own forms
+and how they relate.
 """
 
 from __future__ import annotations
@@ -23,13 +31,35 @@ def _inputs(theta, grad):
 
 
 def gd_step(theta, grad, lr):
-    r"""Gradient descent: :math:`\theta \leftarrow \theta - \alpha g`.
+    r"""Gradient descent: :math:`\theta \leftarrow \theta - \alpha g`. Returns ``new_theta`` only: the
+    stateless convenience form of :func:`gd_update`.
 
     >>> gd_step(1.0, -28 / 3, lr=0.01)  # the lecture's first epoch: w = 1.09...
     1.0933333333333333
     """
     theta, grad = _inputs(theta, grad)
     return _checks.result(theta - _checks.positive(lr, "lr") * grad)
+
+
+class EmptyState(NamedTuple):
+    """The state of an optimizer that remembers nothing between steps (gradient descent, Newton)."""
+
+
+def empty_init(theta) -> EmptyState:
+    """The empty state (``theta`` is only checked)."""
+    _checks.as_array(theta, "theta")
+    return EmptyState()
+
+
+def gd_update(theta, grad, state: EmptyState, lr):
+    r"""Gradient descent in the shape every optimizer shares: :math:`\theta \leftarrow \theta - \alpha g`,
+    returning ``(new_theta, state)`` with the (empty) state unchanged. This is ``torch.optim.SGD`` with
+    momentum 0; :func:`gd_step` is the same update without the state.
+
+    >>> gd_update(1.0, -28 / 3, empty_init(1.0), lr=0.01)
+    (1.0933333333333333, EmptyState())
+    """
+    return gd_step(theta, grad, lr), state
 
 
 class MomentumState(NamedTuple):
@@ -44,7 +74,8 @@ def momentum_init(theta) -> MomentumState:
 
 
 def momentum_step(theta, grad, state: MomentumState, lr, momentum=0.9, nesterov=False):
-    r"""SGD with momentum (heavy ball), ``torch.optim.SGD`` with dampening 0.
+    r"""SGD with momentum (heavy ball), ``torch.optim.SGD`` with dampening 0. Returns
+    ``(new_theta, MomentumState(v))``.
 
     .. math::
 
@@ -85,7 +116,8 @@ def adagrad_init(theta) -> AdaGradState:
 
 
 def adagrad_step(theta, grad, state: AdaGradState, lr=0.01, eps=1e-10):
-    r"""AdaGrad (Duchi, Hazan & Singer 2011), ``torch.optim.Adagrad``.
+    r"""AdaGrad (Duchi, Hazan & Singer 2011), ``torch.optim.Adagrad``. Returns
+    ``(new_theta, AdaGradState(s))``.
 
     .. math::
 
@@ -125,7 +157,8 @@ def rmsprop_init(theta, s0=None) -> RMSPropState:
 
 
 def rmsprop_step(theta, grad, state: RMSPropState, lr=0.01, alpha=0.99, eps=1e-8):
-    r"""RMSProp, "leaky AdaGrad" (Tieleman & Hinton 2012), ``torch.optim.RMSprop``.
+    r"""RMSProp, "leaky AdaGrad" (Tieleman & Hinton 2012), ``torch.optim.RMSprop``. Returns
+    ``(new_theta, RMSPropState(s))``.
 
     .. math::
 
@@ -162,7 +195,8 @@ def adam_init(theta) -> AdamState:
 
 
 def adam_step(theta, grad, state: AdamState, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, bias_correction=True):
-    r"""Adam (Kingma & Ba 2015, Algorithm 1), ``torch.optim.Adam``.
+    r"""Adam (Kingma & Ba 2015, Algorithm 1), ``torch.optim.Adam``. Returns
+    ``(new_theta, AdamState(m, v, t))``.
 
     .. math::
 

@@ -34,8 +34,31 @@ def newton_step(theta, grad, hess):
     try:
         step = np.linalg.solve(hess, grad.reshape(-1))
     except np.linalg.LinAlgError as exc:
-        raise ValueError("hess is singular: the Newton step is not defined here") from exc
+        raise SingularHessian("hess is singular: the Newton step is not defined here") from exc
     return _checks.result((theta1 - step).reshape(theta.shape))
+
+
+class SingularHessian(ValueError):
+    """:math:`H p = g` has no unique solution: the Newton step is not defined."""
+
+
+def newton_update(theta, grad, state, hess: Callable):
+    r"""Newton's method in the shape every optimizer shares: :math:`\theta \leftarrow \theta - H(\theta)^{-1} g`
+    (:func:`newton_step`), returning ``(new_theta, state)`` with the (empty) state unchanged. ``hess`` is
+    the Hessian as a function of :math:`\theta` (a problem's ``hess``).
+
+    Where :math:`H` is singular the step is not defined (infinitely long along the null direction): the
+    new :math:`\theta` is NaN, which a driver reports as a run that stopped being finite.
+
+    >>> from solutions import Quadratic, empty_init
+    >>> q = Quadratic(kappa=100)
+    >>> newton_update([1.0, 1.0], q.grad([1.0, 1.0]), empty_init(0.0), q.hess)[0]  # one step to the minimum
+    array([0., 0.])
+    """
+    try:
+        return newton_step(theta, grad, hess(theta)), state
+    except SingularHessian:
+        return np.full(np.shape(theta), np.nan), state
 
 
 def lbfgs_two_loop(grad, s_history, y_history) -> np.ndarray:

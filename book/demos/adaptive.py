@@ -1,18 +1,16 @@
 r"""Chapter 8 (AdaGrad, RMSProp, Adam, schedules): the optimizer race and its demo.
 
-Everything numeric comes from :mod:`solutions`; this module only runs the update rules, stops a run at a
-tolerance or when it blows up, and draws.
+Everything numeric comes from :mod:`solutions` (the optimizers of ``solutions.OPTIMIZERS``, run by
+``solutions.optimize``); this module only picks the racers, collects the runs, and draws.
 
-* :func:`path` runs one optimizer on one test problem (full gradients) until ``f - f* <= tol``;
-* :func:`race` runs every optimizer over a grid of learning rates and records the steps each needed;
+* :func:`run` runs one optimizer on one test problem (full gradients), until ``f - f* <= tol`` if given;
+* :func:`race` runs every racer over a grid of learning rates and records the steps each needed;
 * :func:`minibatch_race` does the same on mini-batch linear regression (final excess cost);
 * :func:`race_demo` is the interactive demo: problem, optimizer and learning-rate controls, and a play
   control that steps through the iterations; the static book shows all five optimizers side by side.
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
@@ -21,80 +19,31 @@ import solutions
 
 from .core import Demo, choice, figure, play, slider
 
-__all__ = ["OPTIMIZERS", "COLORS", "Path", "path", "race", "best_rates", "demo_rates", "minibatch_race",
-           "race_demo"]
+__all__ = ["RACERS", "COLORS", "run", "race", "best_rates", "demo_rates", "minibatch_race", "race_demo"]
 
-#: name -> (step, init, fixed hyperparameters). Everything else is the solutions default (PyTorch's).
-OPTIMIZERS = {
-    "GD": (solutions.gd_step, None, {}),
-    "momentum": (solutions.momentum_step, solutions.momentum_init, {"momentum": 0.9}),
-    "AdaGrad": (solutions.adagrad_step, solutions.adagrad_init, {}),
-    "RMSProp": (solutions.rmsprop_step, solutions.rmsprop_init, {}),
-    "Adam": (solutions.adam_step, solutions.adam_init, {}),
-}
+#: the optimizers of the race (names of ``solutions.OPTIMIZERS``, at their registered defaults), in order
+RACERS = ("GD", "momentum", "AdaGrad", "RMSProp", "Adam")
 COLORS = {"GD": "C0", "momentum": "C1", "AdaGrad": "C2", "RMSProp": "C4", "Adam": "C3"}
 
 
-class Path(NamedTuple):
-    """The iterates of one run, their gaps ``f - f*``, and how the run ended."""
-
-    thetas: np.ndarray
-    gaps: np.ndarray
-    status: str  # "converged", "diverged" or "ran out"
-
-    @property
-    def steps(self) -> int | None:
-        """Updates needed to reach the tolerance, or None."""
-        return len(self.thetas) - 1 if self.status == "converged" else None
-
-
-def path(problem, name: str, lr, theta0, max_steps: int, tol: float | None = None, **hyper) -> Path:
-    """Run optimizer ``name`` on ``problem`` from ``theta0`` for at most ``max_steps`` full-gradient updates.
-
-    Stops early when ``f - f* <= tol`` ("converged") or when the iterates stop being finite or leave a
-    huge box ("diverged"). ``lr`` may be a schedule (a function of the step count ``t``).
-    """
-    step, init, fixed = OPTIMIZERS[name]
-    hyper = {**fixed, **hyper}
-    theta = np.asarray(theta0, dtype=float)
-    state = None if init is None else init(theta)
-    thetas, gaps = [theta], [float(problem.f(theta)) - problem.f_star]
-    status = "ran out"
-    if tol is not None and gaps[0] <= tol:
-        return Path(np.array(thetas), np.array(gaps), "converged")
-    with np.errstate(all="ignore"):
-        for t in range(max_steps):
-            rate = lr(t) if callable(lr) else lr
-            try:
-                g = problem.grad(theta)
-                if state is None:
-                    theta = step(theta, g, lr=rate, **hyper)
-                else:
-                    theta, state = step(theta, g, state, lr=rate, **hyper)
-            except ValueError:  # the reference library refuses non-finite numbers: the run blew up
-                status = "diverged"
-                break
-            gap = float(problem.f(theta)) - problem.f_star
-            if not np.isfinite(gap) or np.max(np.abs(theta)) > 1e6:
-                status = "diverged"
-                break
-            thetas.append(theta)
-            gaps.append(gap)
-            if tol is not None and gap <= tol:
-                status = "converged"
-                break
-    return Path(np.array(thetas), np.array(gaps), status)
+def run(problem, name: str, lr, theta0, max_steps: int, tol: float | None = None) -> solutions.Trajectory:
+    """``solutions.optimize`` with optimizer ``name`` on ``problem`` from ``theta0``, at most ``max_steps``
+    full-gradient updates, stopping at ``f - f* <= tol`` or when the run diverges. Its ``costs`` are the
+    gaps ``f - f*``. ``lr`` may be a schedule (a function of the step count ``t``)."""
+    return solutions.optimize(solutions.OPTIMIZERS[name], theta0, problem.grad, max_steps,
+                              lambda theta: problem.f(theta) - problem.f_star, ftol=tol, f_star=0.0, lr=lr)
 
 
 def race(problems: dict, rates, max_steps: int = 2000, tol: float = 1e-6) -> dict:
     """Every optimizer at every learning rate on every problem.
 
-    ``problems`` maps a label to ``(problem, theta0)``. Returns ``{(label, name, lr): Path}``.
+    ``problems`` maps a label to ``(problem, theta0)``. Returns ``{(label, name, lr): Trajectory}`` (of
+    :func:`run`).
     """
     return {
-        (label, name, lr): path(problem, name, lr, theta0, max_steps, tol)
+        (label, name, lr): run(problem, name, lr, theta0, max_steps, tol)
         for label, (problem, theta0) in problems.items()
-        for name in OPTIMIZERS
+        for name in RACERS
         for lr in rates
     }
 
@@ -105,7 +54,7 @@ def best_rates(results: dict) -> dict:
     best: dict = {}
     for (label, name, lr), p in results.items():
         current = best.get((label, name), (None, None))
-        if p.steps is not None and (current[1] is None or p.steps < current[1]):
+        if p.status == "converged" and (current[1] is None or p.steps < current[1]):
             best[(label, name)] = (lr, p.steps)
         else:
             best.setdefault((label, name), current)
@@ -119,7 +68,7 @@ def demo_rates(results: dict) -> dict:
     out = {}
     for (label, name), (lr, _) in best_rates(results).items():
         if lr is None:
-            finite = {r: float(np.mean(np.log10(np.maximum(p.gaps, 1e-300))))
+            finite = {r: float(np.mean(np.log10(np.maximum(p.costs, 1e-300))))
                       for (lb, n, r), p in results.items()
                       if lb == label and n == name and p.status != "diverged"}
             lr = min(finite, key=finite.get)
@@ -132,12 +81,13 @@ def minibatch_race(problem, rates, epochs: int, batch_size: int, seed: int = 0) 
     mini-batch training with :func:`solutions.run_epochs` (same shuffling seed for everyone)."""
     out = {}
     theta0 = np.zeros(problem.X.shape[1])
-    for name, (step, init, fixed) in OPTIMIZERS.items():
+    for name in RACERS:
+        optimizer = solutions.OPTIMIZERS[name]
         for lr in rates:
             try:
                 with np.errstate(all="ignore"):
-                    tr = solutions.run_epochs(step, theta0, problem, epochs, batch_size, seed=seed, init=init,
-                                              lr=lr, **fixed)
+                    tr = solutions.run_epochs(optimizer.step, theta0, problem, epochs, batch_size, seed=seed,
+                                              init=optimizer.init, **{**optimizer.defaults, "lr": lr})
                 gap = float(tr.costs[-1]) - problem.f_star
             except ValueError:
                 gap = np.inf
@@ -173,7 +123,7 @@ def race_demo(problems: dict, base_rates: dict, cache: dict | None = None, max_s
         key = (label, name, lr)
         if key not in cache:
             problem, theta0, _ = problems[label]
-            cache[key] = path(problem, name, lr, theta0, max_steps, tol)
+            cache[key] = run(problem, name, lr, theta0, max_steps, tol)
         return cache[key]
 
     grids = {}
@@ -216,9 +166,9 @@ def race_demo(problems: dict, base_rates: dict, cache: dict | None = None, max_s
 
     def update(problem, optimizer, log_factor, frame, **_):
         t = int(frames_at[min(frame, len(frames_at) - 1)])
-        shown = list(OPTIMIZERS) if optimizer == "all five" else [optimizer]
+        shown = list(RACERS) if optimizer == "all five" else [optimizer]
         key = (problem, optimizer, log_factor)
-        for name in OPTIMIZERS:
+        for name in RACERS:
             if name not in shown:
                 for artist in (lines[name], heads[name], gap_lines[name]):
                     artist.set_data([], [])
@@ -230,13 +180,13 @@ def race_demo(problems: dict, base_rates: dict, cache: dict | None = None, max_s
             lines[name].set_data(p.thetas[: k + 1, 0], p.thetas[: k + 1, 1])
             heads[name].set_data([p.thetas[k, 0]], [p.thetas[k, 1]])
             # clipped a little above the axis' bottom, so the curve stays off the bottom spine
-            gap_lines[name].set_data(np.arange(k + 1), np.maximum(p.gaps[: k + 1], 2 * floor))
-            end = {"converged": f"{p.steps} steps", "diverged": "diverged", "ran out": f"> {max_steps} steps"}[p.status]
+            gap_lines[name].set_data(np.arange(k + 1), np.maximum(p.costs[: k + 1], 2 * floor))
+            end = {"converged": f"{p.steps} steps", "diverged": "diverged", "ran": f"> {max_steps} steps"}[p.status]
             lines[name].set_label(f"{name}, η = {lr:.2g}\n{end}")
         if key != static["key"]:  # contours and legend are part of the cached background
             draw_contours(problem)
             # outside the axes, so that the (animated) curves never cross it
-            ax_gap.legend(handles=[lines[n] for n in OPTIMIZERS], loc="upper left",
+            ax_gap.legend(handles=[lines[n] for n in RACERS], loc="upper left",
                           bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, borderaxespad=0.0)
             static["key"] = key
             if static["demo"] is not None:
@@ -246,7 +196,7 @@ def race_demo(problems: dict, base_rates: dict, cache: dict | None = None, max_s
 
     controls = {
         "problem": choice(labels, value=labels[0], label="problem"),
-        "optimizer": choice(["all five", *OPTIMIZERS], value="all five", label="optimizer"),
+        "optimizer": choice(["all five", *RACERS], value="all five", label="optimizer"),
         "log_factor": slider(-1.0, 1.0, 0.25, value=0.0, label="log10 lr factor"),
         "frame": play(len(frames_at), value=len(frames_at) - 1, label="frame", interval=150),
     }

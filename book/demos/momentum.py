@@ -1,10 +1,11 @@
 r"""Chapter 7, momentum and Nesterov: paths on ill-conditioned quadratics, the lectures' own forms of the
 update, tuned rates against the condition number, and the chapter's two demos.
 
-Every trajectory in the PyTorch convention comes from :func:`solutions.momentum_step` and
-:func:`solutions.gd_step`. The lectures' forms (lecture 004's :math:`v \leftarrow \lambda v - \eta\nabla L`,
-lecture 003's look-ahead Nesterov) are written out here only so that the chapter can compare them with the
-reference step.
+Every trajectory in the PyTorch convention comes from ``solutions.optimize`` with the registered
+optimizers "GD", "momentum" and "Nesterov" (:func:`solutions.gd_step`, :func:`solutions.momentum_step`).
+The lectures' forms (lecture 004's :math:`v \leftarrow \lambda v - \eta\nabla L`, lecture 003's
+look-ahead Nesterov) are written out here only so that the chapter can compare them with the reference
+step.
 """
 
 from __future__ import annotations
@@ -22,12 +23,11 @@ __all__ = [
     "THETA0",
     "contour_demo",
     "ellipse",
-    "iterations_to_tolerance",
     "lecture003_nesterov",
     "lecture004_momentum",
-    "path",
     "quadratic",
     "race_demo",
+    "run",
     "spectral_radius",
     "tuned",
 ]
@@ -40,8 +40,6 @@ ANGLE = np.pi / 6
 #: the start of every path on the quadratics, as an offset from the minimiser: 2.2 along the flat
 #: direction (eigenvalue 1) and 0.5 along the steep one (eigenvalue kappa)
 THETA0 = -2.2 * np.array([np.cos(ANGLE), np.sin(ANGLE)]) + 0.5 * np.array([-np.sin(ANGLE), np.cos(ANGLE)])
-#: a path is cut off (and drawn as diverged) once it is this far from the minimiser
-BLOW_UP = 1e6
 
 
 def quadratic(kappa: float) -> solutions.Quadratic:
@@ -75,28 +73,27 @@ def tuned(method: str, kappa: float, lam_min: float = 1.0) -> tuple[float, float
     raise ValueError(f"unknown method {method!r}; use one of {METHODS}")
 
 
-def _step(method: str, problem, theta, state, lr: float, mu: float):
-    """One update of ``method`` ("GD", "momentum" or "Nesterov"; GD also when mu = 0): ``(theta, state)``."""
-    g = problem.grad(theta)
-    if method == "GD" or mu == 0.0:
-        return solutions.gd_step(theta, g, lr), state
-    return solutions.momentum_step(theta, g, state, lr, momentum=mu, nesterov=method == "Nesterov")
+def run(problem, method: str, lr: float, mu: float, n_steps: int = 100_000, tol: float | None = None,
+        theta0=None) -> solutions.Trajectory:
+    r"""``method`` ("GD", "momentum" or "Nesterov" of ``solutions.OPTIMIZERS``, with momentum ``mu``; GD has
+    none) run by ``solutions.optimize`` from ``theta0`` (default ``theta_star + THETA0``) for ``n_steps``
+    updates or until it diverges. With ``tol`` it stops at the first
+    :math:`\|\theta_k - \theta^*\| \le \text{tol}\,\|\theta_0 - \theta^*\|`, and raises ``RuntimeError``
+    if that takes more than ``n_steps``, so that ``.steps`` is the number of updates it needed."""
+    theta0 = problem.theta_star + THETA0 if theta0 is None else np.asarray(theta0, dtype=float)
+    hyper = {"lr": lr} if method == "GD" else {"lr": lr, "momentum": mu}
+    xtol = None if tol is None else tol * np.linalg.norm(theta0 - problem.theta_star)
+    out = solutions.optimize(solutions.OPTIMIZERS[method], theta0, problem.grad, n_steps, xtol=xtol,
+                             theta_star=problem.theta_star, **hyper)
+    if tol is not None and out.status != "converged":
+        raise RuntimeError(f"{method} did not reach tol={tol} in {n_steps} steps ({out.status})")
+    return out
 
 
-def path(problem, method: str, lr: float, mu: float, n_steps: int, theta0=None) -> np.ndarray:
-    """``n_steps`` updates of ``method`` from ``theta0`` (default ``theta_star + THETA0``), with the
-    reference steps of :mod:`solutions`. Returns the ``(n_steps + 1, d)`` iterates; if the path blows up,
-    the points after that are NaN (``solutions`` rightly refuses non-finite input)."""
-    theta = problem.theta_star + THETA0 if theta0 is None else np.asarray(theta0, dtype=float)
-    out = np.full((n_steps + 1, theta.size), np.nan)
-    out[0] = theta
-    state = solutions.momentum_init(theta)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(n_steps):  # a recurrence: each step needs the one before
-            theta, state = _step(method, problem, theta, state, lr, mu)
-            if not np.linalg.norm(theta - problem.theta_star) < BLOW_UP:
-                break
-            out[k + 1] = theta
+def _padded(thetas: np.ndarray, n_steps: int) -> np.ndarray:
+    """The ``(n_steps + 1, d)`` iterates of a run, NaN after the last one (the run diverged)."""
+    out = np.full((n_steps + 1, thetas.shape[1]), np.nan)
+    out[: len(thetas)] = thetas
     return out
 
 
@@ -129,20 +126,6 @@ def lecture003_nesterov(grad_fn, x0, alpha: float, rho: float, n_steps: int):
         x = x + v
         xs.append(x), vs.append(v)
     return np.array(xs), np.array(vs)
-
-
-def iterations_to_tolerance(problem, method: str, lr: float, mu: float, tol: float = 1e-6,
-                            max_steps: int = 100_000, theta0=None) -> int:
-    r"""The number of updates until, for the first time,
-    :math:`\|\theta_k - \theta^*\| \le \text{tol}\,\|\theta_0 - \theta^*\|`."""
-    theta = problem.theta_star + THETA0 if theta0 is None else np.asarray(theta0, dtype=float)
-    goal = tol * np.linalg.norm(theta - problem.theta_star)
-    state = solutions.momentum_init(theta)
-    for k in range(max_steps + 1):
-        if np.linalg.norm(theta - problem.theta_star) <= goal:
-            return k
-        theta, state = _step(method, problem, theta, state, lr, mu)
-    raise RuntimeError(f"{method} did not reach tol={tol} in {max_steps} steps")
 
 
 def spectral_radius(method: str, lr: float, mu: float, eigenvalues) -> float:
@@ -223,7 +206,7 @@ def contour_demo(n_steps: int = N_STEPS) -> Demo:
         shown = {"GD": gd, "momentum": momentum, "Nesterov": nesterov}
         finals = []
         for m in METHODS:
-            pts = path(q, m, lr, mu, n_steps) if shown[m] else np.full((n_steps + 1, 2), np.nan)
+            pts = _padded(run(q, m, lr, mu, n_steps).thetas if shown[m] else np.empty((0, 2)), n_steps)
             xy = _clip_for_plot(pts)
             lines[m].set_data(xy[:, 0], xy[:, 1])
             c = q.f(pts)
@@ -265,7 +248,7 @@ def race_demo(kappa: float = RACE_KAPPA, n_steps: int = RACE_STEPS, every: int =
     paths = {}
     for ax, m in zip(axes, METHODS):
         lr, mu = tuned(m, kappa)
-        paths[m] = path(q, m, lr, mu, n_steps)
+        paths[m] = run(q, m, lr, mu, n_steps).thetas
         for level in LEVELS:
             ax.plot(*ellipse(q, level * f0), color="0.8", lw=0.7)
         ax.plot([0], [0], "*", color="k", ms=8)

@@ -1,11 +1,12 @@
 r"""Chapter 9 (second-order methods): Newton's method, L-BFGS and the first-order methods, side by side.
 
-Everything numeric comes from :mod:`solutions` (``newton_step``, ``lbfgs``, the first-order steps and the
-test problems); this module runs them to a gradient tolerance, counts the work, and draws.
+Everything numeric comes from :mod:`solutions` (the optimizers of ``solutions.OPTIMIZERS``, Newton's
+among them, run to a gradient tolerance by ``solutions.optimize``; ``lbfgs``; the test problems); this module
+counts the work and draws.
 
 * :func:`newton_path` iterates pure Newton steps (no line search), stopping when the Hessian is singular or
   the iterates blow up;
-* :func:`first_order_path` runs GD, momentum or Adam until :math:`\|\nabla f\|_\infty \le` ``gtol``;
+* :func:`first_order_path` runs GD, momentum, Adam, ... until :math:`\|\nabla f\|_\infty \le` ``gtol``;
 * :func:`stepper_demo` is the interactive demo: GD, Newton and L-BFGS stepping on a 2-D problem, with the
   problem, the start and the iteration as controls.
 """
@@ -19,7 +20,6 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 import solutions
 
-from .adaptive import OPTIMIZERS
 from .core import Demo, choice, figure, play
 
 __all__ = ["Run", "newton_path", "first_order_path", "lbfgs_path", "stepper_demo", "METHOD_COLORS"]
@@ -36,52 +36,25 @@ class Run(NamedTuple):
     evaluations: int  # calls of f and/or ∇f (a Newton iteration also evaluates the Hessian once)
 
 
-def _to_tolerance(problem, theta0, update, max_iter: int, gtol: float, limit: float = np.inf) -> Run:
-    r"""Apply ``update(theta, g)`` until :math:`\|\nabla f\|_\infty \le` ``gtol`` or ``max_iter`` updates;
-    stop early when the update raises ``ValueError`` or an iterate leaves :math:`\|\theta\|_\infty \le`
-    ``limit``."""
-    theta = np.asarray(theta0, dtype=float)
-    thetas = [theta]
-    converged = False
-    with np.errstate(all="ignore"):
-        for _ in range(max_iter):
-            g = problem.grad(theta)
-            if np.max(np.abs(g)) <= gtol:
-                converged = True
-                break
-            try:
-                theta = update(theta, g)
-            except ValueError:  # e.g. a singular Hessian or non-finite numbers: the method is stuck
-                break
-            if np.max(np.abs(theta)) > limit:
-                break
-            thetas.append(theta)
-        else:
-            converged = bool(np.max(np.abs(problem.grad(theta))) <= gtol)
-    n = len(thetas) - 1
-    return Run(np.array(thetas), converged, n, n + 1)
+def _as_run(path: solutions.Trajectory) -> Run:
+    """A run of ``solutions.optimize`` with a gradient tolerance as a :class:`Run`: it evaluated the
+    gradient at every point it kept."""
+    return Run(path.thetas, path.status == "converged", path.steps, path.steps + 1)
 
 
 def newton_path(problem, theta0, max_iter: int = 50, gtol: float = 1e-6) -> Run:
     r"""Pure Newton, :math:`\theta \leftarrow \theta - H^{-1}\nabla f` (``solutions.newton_step``), with no
-    line search; it stops when the Hessian is singular or the iterates pass :math:`10^6`."""
-    return _to_tolerance(problem, theta0, lambda theta, g: solutions.newton_step(theta, g, problem.hess(theta)),
-                         max_iter, gtol, limit=1e6)
+    line search, until :math:`\|\nabla f\|_\infty \le` ``gtol`` or ``max_iter`` iterations; it stops when
+    the Hessian is singular (the step is not finite) or an iterate leaves ``solutions.divergence``'s bound."""
+    newton = solutions.OPTIMIZERS["Newton"]
+    return _as_run(solutions.optimize(newton, theta0, problem.grad, max_iter, gtol=gtol, hess=problem.hess))
 
 
 def first_order_path(problem, name: str, lr: float, theta0, max_iter: int, gtol: float = 1e-6) -> Run:
-    r"""GD, momentum, AdaGrad, RMSProp or Adam (chapter 8's settings) until :math:`\|\nabla f\|_\infty \le`
-    ``gtol`` or ``max_iter`` updates."""
-    step, init, fixed = OPTIMIZERS[name]
-    state = [None if init is None else init(np.asarray(theta0, dtype=float))]
-
-    def update(theta, g):
-        if state[0] is None:
-            return step(theta, g, lr=lr, **fixed)
-        theta, state[0] = step(theta, g, state[0], lr=lr, **fixed)
-        return theta
-
-    return _to_tolerance(problem, theta0, update, max_iter, gtol)
+    r"""A first-order optimizer of ``solutions.OPTIMIZERS`` (at its registered defaults) until
+    :math:`\|\nabla f\|_\infty \le` ``gtol`` or ``max_iter`` updates."""
+    return _as_run(solutions.optimize(solutions.OPTIMIZERS[name], theta0, problem.grad, max_iter, gtol=gtol,
+                                      lr=lr))
 
 
 def lbfgs_path(problem, theta0, gtol: float = 1e-6, memory: int = 10, max_iter: int = 200) -> Run:

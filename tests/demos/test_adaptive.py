@@ -21,26 +21,27 @@ def small_race():
     return problems, A.race(problems, RATES, max_steps=300, tol=1e-6)
 
 
-def test_path_stops_at_tolerance_and_on_divergence():
-    q = solutions.Quadratic(10)
-    ok = A.path(q, "GD", 0.1, [1.0, 1.0], 1000, tol=1e-8)
-    assert ok.status == "converged" and ok.gaps[-1] <= 1e-8 and ok.gaps[-2] > 1e-8
-    assert ok.steps == len(ok.thetas) - 1
-    bad = A.path(q, "GD", 0.5, [1.0, 1.0], 1000, tol=1e-8)  # 0.5 > 2 / 10: unstable
-    assert bad.status == "diverged" and bad.steps is None
+def test_run_records_the_gaps_and_stops_at_tolerance_and_on_divergence():
+    q = solutions.Quadratic(10, theta_star=[1.0, -1.0])
+    ok = A.run(q, "GD", 0.1, [1.0, 1.0], 1000, tol=1e-8)
+    assert ok.status == "converged" and ok.costs[-1] <= 1e-8 and ok.costs[-2] > 1e-8
+    np.testing.assert_allclose(ok.costs, q.f(ok.thetas) - q.f_star)
+    bad = A.run(q, "GD", 0.5, [1.0, 1.0], 1000, tol=1e-8)  # 0.5 > 2 / 10: unstable
+    assert bad.status == "diverged"
 
 
-def test_path_matches_the_reference_driver():
+def test_run_is_the_registered_optimizer_at_its_defaults():
     r = solutions.Rosenbrock()
-    mine = A.path(r, "Adam", 0.01, [-1.2, 1.0], 50)
+    mine = A.run(r, "Adam", 0.01, [-1.2, 1.0], 50)
     ref = solutions.run(solutions.adam_step, [-1.2, 1.0], r.grad, 50, init=solutions.adam_init, lr=0.01)
-    np.testing.assert_allclose(mine.thetas, ref.thetas)
+    np.testing.assert_array_equal(mine.thetas, ref.thetas)
+    assert set(A.RACERS) <= set(solutions.OPTIMIZERS) and set(A.COLORS) == set(A.RACERS)
 
 
 def test_best_and_demo_rates(small_race):
     problems, results = small_race
     best = A.best_rates(results)
-    assert set(best) == {(p, n) for p in problems for n in A.OPTIMIZERS}
+    assert set(best) == {(p, n) for p in problems for n in A.RACERS}
     for (label, name), (lr, steps) in best.items():
         if lr is not None:
             assert results[(label, name, lr)].steps == steps

@@ -44,7 +44,7 @@ def test_lecture003_lookahead_nesterov_is_pytorch_nesterov_after_the_change_of_v
     theta0 = q.theta_star + M.THETA0
     lr, rho, n = 0.02, 0.9, 80
     xs, vs = M.lecture003_nesterov(q.grad, theta0, lr, rho, n)
-    ours = M.path(q, "Nesterov", lr, rho, n)
+    ours = M.run(q, "Nesterov", lr, rho, n).thetas
     np.testing.assert_allclose(xs + rho * vs, ours, atol=1e-12)
     assert np.abs(xs - ours).max() > 1e-2  # the plain points are not the stored ones
 
@@ -70,18 +70,30 @@ def test_spectral_radius_matches_the_classical_rates(kappa):
 
 def test_iterations_grow_like_kappa_for_gd_and_like_sqrt_kappa_with_momentum():
     kappas = [10, 100, 1000]
-    n = {m: [M.iterations_to_tolerance(M.quadratic(k), m, *M.tuned(m, k), tol=1e-6) for k in kappas]
-         for m in M.METHODS}
+    n = {m: [M.run(M.quadratic(k), m, *M.tuned(m, k), tol=1e-6).steps for k in kappas] for m in M.METHODS}
     slope = {m: np.polyfit(np.log(kappas), np.log(n[m]), 1)[0] for m in M.METHODS}
     assert slope["GD"] == pytest.approx(1.0, abs=0.05)
     assert slope["momentum"] == pytest.approx(0.5, abs=0.08)
     assert slope["Nesterov"] == pytest.approx(0.5, abs=0.08)
 
 
-def test_path_stops_drawing_when_it_diverges():
+def test_run_stops_when_it_diverges_and_when_it_reaches_the_tolerance():
     q = M.quadratic(30)
-    p = M.path(q, "GD", 2.5 / 30, 0.0, 200)  # alpha * lambda_max = 2.5 > 2
-    assert np.isnan(p[-1]).all() and np.isfinite(p[0]).all()
+    p = M.run(q, "GD", 2.5 / 30, 0.0, 200)  # alpha * lambda_max = 2.5 > 2
+    assert p.status == "diverged" and p.steps < 200
+    ok = M.run(q, "momentum", *M.tuned("momentum", 30.0), tol=1e-6)
+    errors = np.linalg.norm(ok.thetas - q.theta_star, axis=1)
+    assert errors[-1] <= 1e-6 * errors[0] < errors[-2]
+    with pytest.raises(RuntimeError, match="did not reach"):
+        M.run(q, "GD", 0.01, 0.0, 10, tol=1e-6)
+
+
+def test_contour_demo_draws_a_diverging_path_only_while_it_is_finite():
+    demo = M.contour_demo(n_steps=60)
+    demo.set(alpha_L=2.5, mu=0.0)  # GD past its stability limit 2 / λmax
+    xy = np.array(demo.artists["paths"]["GD"].get_xydata(), dtype=float)
+    assert len(xy) == 61 and np.isnan(xy[-1]).all() and np.isfinite(xy[0]).all()
+    assert "GD: diverges" in demo.artists["note"].get_text()
 
 
 def test_ellipse_is_a_level_set():
