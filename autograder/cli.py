@@ -236,7 +236,7 @@ def collect(course_dir: str, path: str, assignment: str | None, regexp: str = DE
     if assignment is None:
         known = source_assignments()
         names = collecting.notebook_names(path, known, lms or "", custom)
-        named = {f: _assignment_named(n or os.path.basename(f), known) for f, n in names.items()}
+        named = {f: _assignment_named(n, known) if n else assignment_of(f, known) for f, n in names.items()}
         groups = sorted({a for a in named.values() if a})
         if groups and all(named.values()):
             if len(groups) == 1:
@@ -685,21 +685,21 @@ def summary_table(assignment: str, rows: list[Row]) -> str:
     from autograder.deadlines import format_late
 
     width = max([7] + [len(r.student) for r in rows])
-    late = [r for r in rows if r.late]
+    late = {r.student: format_late(r.late_by) + (f", -{r.penalty:g}" if r.penalty else "") for r in rows if r.late}
+    late_width = max([len("late")] + [len(v) for v in late.values()])
     lines = [f"\n{assignment}: {len(rows)} submissions",
-             f"{'student':<{width}}  {'score':>11}  {'status':<16}  review  " + ("late            " if late else "")
-             + "notes"]
+             f"{'student':<{width}}  {'score':>11}  {'status':<16}  review  "
+             + (f"{'late':<{late_width}}  " if late else "") + "notes"]
     for r in rows:
         score = f"{r.score:g}/{r.max_score:g}" if r.max_score else "0"
-        when = (format_late(r.late_by) + (f", -{r.penalty:g}" if r.penalty else "")) if r.late else ""
         lines.append(f"{r.student:<{width}}  {score:>11}  {r.status:<16}  {'YES' if r.manual_review else '':<6}  "
-                     + (f"{when:<16}  " if late else "") + f"{'; '.join(r.notes)}")
+                     + (f"{late.get(r.student, ''):<{late_width}}  " if late else "") + f"{'; '.join(r.notes)}")
     review = [r.student for r in rows if r.manual_review]
     lines.append(f"needs manual review: {', '.join(review) if review else 'none'}")
     lines.append(f"tampered: {', '.join(r.student for r in rows if r.tampered) or 'none'}; "
                  f"timeouts: {', '.join(r.student for r in rows if r.timeout) or 'none'}; "
                  f"errors: {', '.join(r.student for r in rows if r.status not in ('ok', 'tampered', 'timeout')) or 'none'}; "
-                 f"late: {', '.join(r.student for r in late) or 'none'} (scores before late penalties)")
+                 f"late: {', '.join(late) or 'none'} (scores before late penalties)")
     return "\n".join(lines)
 
 

@@ -91,7 +91,7 @@ class SafeExtractor(ExtractorPlugin):
             for file in sorted(files):
                 source = os.path.join(root, file)
                 rel = os.path.relpath(source, archive_path)
-                if os.path.splitext(file)[1].lower() in self.zip_ext and zipfile.is_zipfile(source):
+                if file.lower().endswith(".zip"):
                     stem = os.path.splitext(rel)[0]
                     unpack(source, os.path.join(extracted_path, stem), self.failures, stem.replace(os.sep, "/"))
                     continue
@@ -361,11 +361,21 @@ def report(course_dir: str, assignment: str, found: Plan, kept: list) -> dict:
 
 # ------------------------------------------------------------------------------- which assignment, by name
 def files_in(path: str) -> list[str]:
-    if os.path.isdir(path):
-        return sorted(os.path.relpath(os.path.join(root, f), path).replace(os.sep, "/")
-                      for root, _, files in os.walk(path) for f in files)
-    with zipfile.ZipFile(path) as archive:
-        return sorted(_member_name(i) for i in archive.infolist() if not i.is_dir())
+    """The files of a zip, or of a folder and the zips in it (as ``<zip's name>/<member>``)."""
+    if not os.path.isdir(path):
+        with zipfile.ZipFile(path) as archive:
+            return sorted(_member_name(i) for i in archive.infolist() if not i.is_dir())
+    out = []
+    for root, _, files in os.walk(path):
+        for file in files:
+            rel = os.path.relpath(os.path.join(root, file), path).replace(os.sep, "/")
+            out.append(rel)
+            if file.lower().endswith(".zip") and zipfile.is_zipfile(os.path.join(root, file)):
+                try:
+                    out += [f"{rel[:-4]}/{m}" for m in files_in(os.path.join(root, file))]
+                except (zipfile.BadZipFile, OSError):
+                    pass
+    return sorted(out)
 
 
 def notebook_names(path: str, known: list[str], lms: str = "", regexp: str = "") -> dict:

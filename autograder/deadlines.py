@@ -152,7 +152,14 @@ def parse_when(text: str, tz: tzinfo, where: str = "time") -> datetime:
 
 
 def _policy(table: dict, where: str) -> Policy | None:
-    return Policy.parse(table["penalty"], table.get("cap")) if "penalty" in table else None
+    if "penalty" not in table:
+        if "cap" in table:
+            raise CourseFileError(f"{where}: a cap without a penalty")
+        return None
+    try:
+        return Policy.parse(table["penalty"], table.get("cap"))
+    except CourseFileError as exc:
+        raise CourseFileError(f"{where}: {exc}") from None
 
 
 def _check_keys(table: dict, allowed: set, where: str) -> None:

@@ -167,9 +167,10 @@ def blackboard(path: str, ctx: Context) -> Entry | None:
         known = [t for t in titles if t and head.startswith(t + "_") and len(head) > len(t) + 1]
         user = head[len(max(known, key=len)) + 1:] if known else head.rsplit("_", 1)[-1]
     file = receipt.get("files", {}).get(base, m.group("file"))
+    name = receipt.get("name") or next((r["name"] for r in ctx.receipts.values() if r["user"] == user), "")
     when = parse_time(stamp, ctx.tz)
-    return Entry(path, user, file, "blackboard", name=receipt.get("name", ""), timestamp=when,
-                 order=(when,), prefix=user)
+    return Entry(path, user, file, "blackboard", name=name, timestamp=when, order=(when,) if when else (),
+                 prefix=user)
 
 
 def plain(path: str, ctx: Context) -> Entry | None:
