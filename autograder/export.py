@@ -97,7 +97,7 @@ def grade_rows(gb, root: str, roster: str = "") -> list[GradeRow]:
                     root, "autograded", student, name, f"{n}.ipynb")) for n in notebooks)
                 row.status = _notebook_status(folder, notebooks) or (
                     ("needs review" if sub.needs_manual_grade else "graded") if graded else "not graded")
-            elif sub is not None and sub.timestamp is not None:
+            elif sub is not None:  # graded, its folder gone since
                 row.status = "needs review" if sub.needs_manual_grade else "graded"
             if sub is not None and row.status in SCORED:
                 row.raw, row.penalty = float(sub.score or 0), float(sub.late_submission_penalty or 0)

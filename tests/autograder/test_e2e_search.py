@@ -120,9 +120,12 @@ def test_feedback_and_export(course):
     assert "sum instead of mean" in page and "expected: 4.66667" in page
     assert cli.main(["--course-dir", course["dir"], "export"]) == 0
     with open(os.path.join(course["dir"], "export", "grades.csv")) as handle:
-        scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(handle)}
+        rows = {r["student"]: r for r in csv.DictReader(handle)}
+    assert set(rows) == set(EXPECTED)  # every student has a row, with a status
+    scores = {s: float(r["final score"]) for s, r in rows.items() if r["final score"]}
     assert scores == {s: float(v[0]) for s, v in EXPECTED.items() if s in scores}
     assert {"correct", "blank", "tampering", "sum-instead-of-mean"} <= set(scores)
+    assert (rows["renamed"]["status"], rows["invalid-json"]["status"]) == ("missing notebook", "invalid notebook")
     png = os.path.join(course["dir"], "export", "search.png")
     assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     rates = cli.pass_rates(course["dir"])["search"]["pass_rates"]
