@@ -3,22 +3,27 @@ r"""``python -m autograder``: one command per step of a course, a thin layer ove
 ==========================  ==========================================================================
 ``release [ASSIGNMENT..]``  ``nbgrader generate_assignment`` + a zip per assignment for an LMS
                             (``release/<assignment>.zip``); checks that no release mentions ``solutions``
-``collect PATH``            a folder or an LMS zip → ``submitted/<student>/<assignment>/`` with
-                            ``nbgrader zip_collect``; files are named ``<student>_<notebook>.ipynb``;
-                            a file whose name does not match is reported and skipped, never guessed;
-                            without ``--assignment`` the assignment comes from the file names
+``collect PATH``            an LMS download (Canvas, Moodle, Blackboard) or a folder of
+                            ``<student>_<notebook>.ipynb`` → ``submitted/<student>/<assignment>/`` with
+                            ``nbgrader zip_collect`` and :mod:`autograder.collect`'s plugins: the LMS's
+                            student ids, times and late flags; each student's newest copy; every file
+                            skipped is reported with its reason (``--lms``, ``--roster``)
+``deadline``, ``extend``,   show or set due dates, extensions and the late policy in ``course.toml``
+``late-policy``             (:mod:`autograder.deadlines`), then recompute the penalties
 ``grade [ASSIGNMENT]``      ``nbgrader autograde`` per submission (trusted verdicts, see
                             :mod:`autograder.verdicts`) in the sandbox, ``--workers N`` at once, a
                             progress bar, and a summary table
-``feedback [ASSIGNMENT]``   ``nbgrader generate_feedback`` (assignments with no graded work skipped)
-``export``                  ``nbgrader export`` to ``export/grades.csv`` and one PNG per assignment
-                            (score distribution and per-test pass rates)
+``feedback [ASSIGNMENT]``   ``nbgrader generate_feedback`` (assignments with no graded work skipped), and
+                            ``export/feedback-<assignment>.zip`` named for the LMS's bulk upload
+``export``                  ``export/grades.csv`` (status, lateness and penalty for every student), the
+                            LMS's import file (Canvas, Moodle) and one PNG per assignment
 ==========================  ==========================================================================
 
 ``--course-dir DIR`` (default: ``$AUTOGRADER_COURSE_DIR``, else the ``autograder/`` folder) holds the
 generated state (release/, downloaded/, submitted/, autograded/, feedback/, export/, gradebook.db), all
-ignored by git. A course dir other than ``autograder/`` gets a ``nbgrader_config.py`` that loads
-``autograder/nbgrader_config.py``, so plain ``nbgrader`` commands (and formgrader) work there too.
+ignored by git, and ``course.toml``, the instructor's. A course dir other than ``autograder/`` gets, once, a
+``nbgrader_config.py`` that loads ``autograder/nbgrader_config.py``, so plain ``nbgrader`` commands (and
+formgrader) work there too; the CLI never rewrites it.
 ``--db-url URL`` (or ``c.CourseDirectory.db_url``) puts the gradebook in any SQLAlchemy database, e.g.
 ``postgresql://grader@/course``; the default is the course dir's SQLite ``gradebook.db``.
 
