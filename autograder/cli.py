@@ -3,22 +3,27 @@ r"""``python -m autograder``: one command per step of a course, a thin layer ove
 ==========================  ==========================================================================
 ``release [ASSIGNMENT..]``  ``nbgrader generate_assignment`` + a zip per assignment for an LMS
                             (``release/<assignment>.zip``); checks that no release mentions ``solutions``
-``collect PATH``            a folder or an LMS zip → ``submitted/<student>/<assignment>/`` with
-                            ``nbgrader zip_collect``; files are named ``<student>_<notebook>.ipynb``;
-                            a file whose name does not match is reported and skipped, never guessed;
-                            without ``--assignment`` the assignment comes from the file names
+``collect PATH``            an LMS download (Canvas, Moodle, Blackboard) or a folder of
+                            ``<student>_<notebook>.ipynb`` → ``submitted/<student>/<assignment>/`` with
+                            ``nbgrader zip_collect`` and :mod:`autograder.collect`'s plugins: the LMS's
+                            student ids, times and late flags; each student's newest copy; every file
+                            skipped is reported with its reason (``--lms``, ``--roster``)
+``deadline``, ``extend``,   show or set due dates, extensions and the late policy in ``course.toml``
+``late-policy``             (:mod:`autograder.deadlines`), then recompute the penalties
 ``grade [ASSIGNMENT]``      ``nbgrader autograde`` per submission (trusted verdicts, see
                             :mod:`autograder.verdicts`) in the sandbox, ``--workers N`` at once, a
                             progress bar, and a summary table
-``feedback [ASSIGNMENT]``   ``nbgrader generate_feedback`` (assignments with no graded work skipped)
-``export``                  ``nbgrader export`` to ``export/grades.csv`` and one PNG per assignment
-                            (score distribution and per-test pass rates)
+``feedback [ASSIGNMENT]``   ``nbgrader generate_feedback`` (assignments with no graded work skipped), and
+                            ``export/feedback-<assignment>.zip`` named for the LMS's bulk upload
+``export``                  ``export/grades.csv`` (status, lateness and penalty for every student), the
+                            LMS's import file (Canvas, Moodle) and one PNG per assignment
 ==========================  ==========================================================================
 
 ``--course-dir DIR`` (default: ``$AUTOGRADER_COURSE_DIR``, else the ``autograder/`` folder) holds the
 generated state (release/, downloaded/, submitted/, autograded/, feedback/, export/, gradebook.db), all
-ignored by git. A course dir other than ``autograder/`` gets a ``nbgrader_config.py`` that loads
-``autograder/nbgrader_config.py``, so plain ``nbgrader`` commands (and formgrader) work there too.
+ignored by git, and ``course.toml``, the instructor's. A course dir other than ``autograder/`` gets, once, a
+``nbgrader_config.py`` that loads ``autograder/nbgrader_config.py``, so plain ``nbgrader`` commands (and
+formgrader) work there too; the CLI never rewrites it.
 ``--db-url URL`` (or ``c.CourseDirectory.db_url``) puts the gradebook in any SQLAlchemy database, e.g.
 ``postgresql://grader@/course``; the default is the course dir's SQLite ``gradebook.db``.
 
@@ -44,10 +49,13 @@ from dataclasses import asdict, dataclass, field
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.join(HERE, "source")
 DEFAULT_REGEXP = r"(?:.*/)?(?P<student_id>[A-Za-z0-9][A-Za-z0-9.\-]*)_(?P<file_id>[^/]+\.ipynb)$"
-CONFIG_STUB = '''# Written by `python -m autograder`; edit {repo_config} instead.
+CONFIG_STUB = '''# The nbgrader configuration of this course directory, written once by `python -m autograder` and never
+# rewritten: add your own settings below. The course's pipeline comes from the repository's configuration.
+import os
 load_subconfig({repo_config!r})
-c.CourseDirectory.root = {root!r}
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 '''
+LMS_CHOICES = ("canvas", "moodle", "blackboard", "plain")
 
 
 class CliError(Exception):
@@ -59,14 +67,21 @@ def default_course_dir() -> str:
 
 
 def prepare_course_dir(course_dir: str) -> str:
+    """The course dir, created if need be, with an ``nbgrader_config.py`` that loads the repository's (so plain
+    ``nbgrader`` commands and formgrader work there too). An existing one is the instructor's and is never
+    rewritten; if it does not load the repository's configuration, a warning says so."""
     course_dir = os.path.abspath(course_dir)
     os.makedirs(course_dir, exist_ok=True)
-    if os.path.realpath(course_dir) != os.path.realpath(HERE):
-        stub = CONFIG_STUB.format(repo_config=os.path.join(HERE, "nbgrader_config.py"), root=course_dir)
-        path = os.path.join(course_dir, "nbgrader_config.py")
-        if not os.path.exists(path) or open(path).read() != stub:
-            with open(path, "w") as handle:
-                handle.write(stub)
+    if os.path.realpath(course_dir) == os.path.realpath(HERE):
+        return course_dir
+    repo_config = os.path.join(HERE, "nbgrader_config.py")
+    path = os.path.join(course_dir, "nbgrader_config.py")
+    if not os.path.exists(path):
+        with open(path, "w") as handle:
+            handle.write(CONFIG_STUB.format(repo_config=repo_config))
+    elif repo_config not in open(path, errors="replace").read():
+        print(f"warning: {path} does not load {repo_config}: nbgrader there runs without the course's "
+              f"pipeline (add `load_subconfig({repo_config!r})` at its top)", file=sys.stderr)
     return course_dir
 
 
@@ -161,41 +176,52 @@ def release(course_dir: str, assignments: list[str], db_url: str | None = None) 
 
 
 # ----------------------------------------------------------------------------------------------- collect
+def _assignment_named(notebook: str, known: list[str]) -> str | None:
+    """The known assignment a notebook's name names (``search.ipynb``, a renamed ``search-Copy1.ipynb``)."""
+    stem = notebook[:-len(".ipynb")] if notebook.endswith(".ipynb") else notebook
+    found = [a for a in known if stem == a or re.match(rf"{re.escape(a)}[^A-Za-z0-9_]", stem)]
+    return max(found, key=len) if found else None
+
+
 def assignment_of(file_name: str, known: list[str], regexp: str = DEFAULT_REGEXP) -> str | None:
     """The known assignment a submission's file name names (``<student>_<assignment>.ipynb``, also a
     renamed ``<student>_<assignment>-Copy1.ipynb``), else ``None``."""
     match = re.match(regexp, file_name.replace(os.sep, "/"))
     file_id = match.group("file_id") if match and "file_id" in match.groupdict() else os.path.basename(file_name)
-    stem = file_id[:-len(".ipynb")] if file_id.endswith(".ipynb") else file_id
-    found = [a for a in known if stem == a or re.match(rf"{re.escape(a)}[^A-Za-z0-9_]", stem)]
-    return max(found, key=len) if found else None
+    return _assignment_named(file_id, known)
 
 
 def _files_in(path: str) -> list[str]:
-    if os.path.isdir(path):
-        return sorted(os.path.relpath(os.path.join(root, f), path) for root, _, files in os.walk(path) for f in files)
-    with zipfile.ZipFile(path) as archive:
-        return sorted(n for n in archive.namelist() if not n.endswith("/"))
+    from autograder.collect import files_in
+
+    return files_in(path)
 
 
 def collect(course_dir: str, path: str, assignment: str | None, regexp: str = DEFAULT_REGEXP,
-            verbose: bool = False, db_url: str | None = None) -> dict:
-    """Collect submissions of ``assignment``. Without it, the assignment comes from the file names when
-    every notebook names a known one (the files are then collected per assignment; the result has
-    ``"assignments": {name: result}``), or is the only assignment there is."""
+            verbose: bool = False, db_url: str | None = None, lms: str | None = None,
+            roster: str | None = None) -> dict:
+    """Collect submissions of ``assignment`` from an LMS download or a folder (:mod:`autograder.collect`;
+    formats in :mod:`autograder.lms`, detected unless ``lms`` says). Without ``assignment``, it comes from the
+    notebooks' names when every one names a known assignment (the files are then collected per assignment;
+    the result has ``"assignments": {name: result}``), or is the only assignment there is."""
+    from autograder import collect as collecting
+
     if not os.path.exists(path):
         raise CliError(f"no such file or folder: {path}")
     if not (os.path.isdir(path) or zipfile.is_zipfile(path)):
         raise CliError(f"{path} is neither a folder nor a zip file")
+    if roster and not os.path.isfile(roster):
+        raise CliError(f"no such roster: {roster}")
+    custom = "" if regexp == DEFAULT_REGEXP else regexp
     if assignment is None:
         known = source_assignments()
-        notebooks = [f for f in _files_in(path) if f.endswith(".ipynb")]
-        named = {f: assignment_of(f, known, regexp) for f in notebooks}
+        names = collecting.notebook_names(path, known, lms or "", custom)
+        named = {f: _assignment_named(n, known) if n else assignment_of(f, known) for f, n in names.items()}
         groups = sorted({a for a in named.values() if a})
         if groups and all(named.values()):
             if len(groups) == 1:
-                return collect(course_dir, path, groups[0], regexp, verbose, db_url)
-            return _collect_grouped(course_dir, path, named, regexp, verbose, db_url)
+                return collect(course_dir, path, groups[0], regexp, verbose, db_url, lms, roster)
+            return _collect_grouped(course_dir, path, named, regexp, verbose, db_url, lms, roster)
         if len(known) != 1:
             unknown = [f for f, a in named.items() if not a][:3]
             raise CliError(f"say which assignment these submissions are for: --assignment "
@@ -203,77 +229,98 @@ def collect(course_dir: str, path: str, assignment: str | None, regexp: str = DE
                                                       if unknown else ""))
         assignment = known[0]
     check_assignment(assignment)
-    if regexp == DEFAULT_REGEXP:  # `second_order.ipynb` (no student id) is not student `second`, file `order`
-        regexp = rf"(?!(?:.*/)?{re.escape(assignment)}[^/]*$)" + regexp
     if not os.path.isdir(os.path.join(course_dir, "release", assignment)):
         release(course_dir, [assignment], db_url)
-    archive = os.path.join(course_dir, "downloaded", assignment, "archive")
-    shutil.rmtree(os.path.join(course_dir, "downloaded", assignment), ignore_errors=True)
-    os.makedirs(archive)
-    if os.path.isdir(path):
-        shutil.copytree(path, archive, dirs_exist_ok=True)
-    else:
-        shutil.copy(path, archive)
-    from nbgrader.apps.api import temp_attrs
-    from nbgrader.apps.zipcollectapp import ZipCollectApp
-    from nbgrader.utils import capture_log
-
-    nbapi = api(course_dir, db_url, FileNameCollectorPlugin={"named_regexp": regexp},
+    nbapi = api(course_dir, db_url, FileNameCollectorPlugin={"named_regexp": custom},
+                LmsCollector={"lms": lms or "", "roster": os.path.abspath(roster) if roster else ""},
                 ZipCollectApp={"strict": False, "force": True}, ExtractorPlugin={"force": True})
-    with temp_attrs(nbapi.coursedir, assignment_id=assignment):
-        app = ZipCollectApp(coursedir=nbapi.coursedir, parent=nbapi)
-        # nbgrader logs every file it copies; the summary below says what matters (--verbose shows all)
-        handlers = [(h, h.level) for h in app.log.handlers]
-        if not verbose:
-            for handler, _ in handlers:
-                handler.setLevel(logging.CRITICAL + 1)
-        try:
-            result = capture_log(app)
-        finally:
-            for handler, level in handlers:
-                handler.setLevel(level)
-    log = (result.get("log") or "") + (result.get("error") or "")
-    if not result["success"]:
-        raise CliError(f"nbgrader zip_collect failed:\n{log}")
-    skipped = sorted(set(re.findall(r"Skipped submission with no match information provided: (.*)", log)))
-    renamed = sorted(set(re.findall(r"Invalid submission notebook name '(.*)'", log)))
-    submitted = os.path.join(course_dir, "submitted")
-    students = sorted(s for s in os.listdir(submitted) if os.path.isdir(os.path.join(submitted, s, assignment))) \
-        if os.path.isdir(submitted) else []
-    collected = int((re.findall(r"(\d+) files collected", log) or ["0"])[-1])
-    print(f"{assignment}: collected {collected} file{'s' if collected != 1 else ''}; {len(students)} "
-          f"submission{'s' if len(students) != 1 else ''} in {submitted}; {len(skipped)} not recognised; "
-          f"{len(renamed)} renamed notebook{'s' if len(renamed) != 1 else ''}")
-    for file in skipped:
-        print(f"  NOT COLLECTED (name not <student>_<notebook>.ipynb; rename it and collect again): "
-              f"{os.path.relpath(file, os.path.join(course_dir, 'downloaded', assignment, 'extracted'))}")
-    for name in renamed:
-        print(f"  renamed notebook (graded as missing unless renamed back): {name}")
-    return {"assignment": assignment, "students": students, "unrecognized": skipped, "renamed": renamed}
+    try:
+        return collecting.collect(course_dir, path, assignment, nbapi, verbose=verbose)
+    except (RuntimeError, ValueError) as exc:
+        raise CliError(str(exc)) from None
 
 
-def _collect_grouped(course_dir, path, named, regexp, verbose, db_url) -> dict:
+def _collect_grouped(course_dir, path, named, regexp, verbose, db_url, lms=None, roster=None) -> dict:
     import tempfile
+
+    from autograder.collect import unpack
 
     out = {}
     with tempfile.TemporaryDirectory(prefix="collect-") as tmp:
-        if os.path.isdir(path):
-            root = path
-        else:
+        root, failures = path, []
+        if not os.path.isdir(path):
             root = os.path.join(tmp, "all")
-            with zipfile.ZipFile(path) as archive:
-                archive.extractall(root)
+            unpack(path, root, failures)
+        for file, why in failures:
+            print(f"  SKIPPED ({why}): {file}")
+        named = {f: a for f, a in named.items() if os.path.exists(os.path.join(root, f))}
         for name in sorted(set(named.values())):
             folder = os.path.join(tmp, name)
             for file, a in named.items():
                 if a == name:
                     os.makedirs(os.path.dirname(os.path.join(folder, file)), exist_ok=True)
                     shutil.copy(os.path.join(root, file), os.path.join(folder, file))
-            out[name] = collect(course_dir, folder, name, regexp, verbose, db_url)
+            out[name] = collect(course_dir, folder, name, regexp, verbose, db_url, lms, roster)
     others = [f for f in _files_in(path) if not f.endswith(".ipynb")]
     for file in others:
         print(f"  NOT COLLECTED (not a notebook): {file}")
     return {"assignments": out, "not_notebooks": others}
+
+
+# --------------------------------------------------------------------------------------------- deadlines
+def _penalty_of(nbapi, assignment: str, student: str) -> float | None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(nbapi.coursedir.db_url, nbapi.coursedir.course_id) as gb:
+        try:
+            return float(gb.find_submission(assignment, student).late_submission_penalty or 0)
+        except MissingEntry:
+            return None
+
+
+def deadlines_command(course_dir: str, command: str, args, db_url: str | None = None) -> None:
+    """``deadline [A [WHEN | --none]]``, ``extend STUDENT A (--until WHEN | --days N | --hours N | --none)``,
+    ``late-policy [PENALTY] [--assignment A] [--cap P]``: edit course.toml (:mod:`autograder.deadlines`), then
+    recompute the penalties of what is graded (:mod:`autograder.penalties`)."""
+    from datetime import timedelta
+
+    from autograder import deadlines, penalties
+
+    assignment = check_assignment(args.assignment) if getattr(args, "assignment", None) else None
+    try:
+        course = deadlines.load(course_dir)
+        students = None
+        if command == "deadline" and (args.when or args.none):
+            if not assignment:
+                raise CliError("say which assignment: deadline ASSIGNMENT WHEN")
+            course = deadlines.set_due(course_dir, assignment,
+                                       None if args.none else deadlines.parse_when(args.when, course.tz, "due"))
+        elif command == "extend":
+            due = course.rules(assignment).due
+            until = None if args.none else deadlines.parse_when(args.until, course.tz, "--until") if args.until \
+                else due + timedelta(days=args.days or 0, hours=args.hours or 0) if due else None
+            if not args.none and not (args.until or args.days or args.hours):
+                raise CliError("say until when: --until WHEN, --days N or --hours N (or --none)")
+            before = _penalty_of(api(course_dir, db_url), assignment, args.student)
+            course = deadlines.set_extension(course_dir, assignment, args.student, until)
+            students = [args.student]
+        elif command == "late-policy" and args.penalty:
+            course = deadlines.set_policy(course_dir, assignment, args.penalty, args.cap)
+        else:
+            print(deadlines.describe(course, [assignment] if assignment else source_assignments()))
+            return
+        nbapi = api(course_dir, db_url)
+        count = penalties.recompute(nbapi, assignment, students)
+    except deadlines.CourseFileError as exc:
+        raise CliError(str(exc)) from None
+    print(f"wrote {os.path.join(course_dir, deadlines.COURSE_FILE)}")
+    print(deadlines.describe(course, [assignment] if assignment else source_assignments()))
+    if command == "extend":
+        after = _penalty_of(nbapi, assignment, args.student)
+        if after is not None:
+            print(f"  {args.student}'s late penalty on {assignment}: {before or 0:g} -> {after:g} points")
+    elif count:
+        print(f"  late penalties recomputed for {count} graded submission{'s' if count != 1 else ''}")
 
 
 # ------------------------------------------------------------------------------------------------- grade
@@ -288,6 +335,9 @@ class Row:
     manual_review: bool = False
     tampered: bool = False
     timeout: bool = False
+    late: bool = False
+    late_by: float | None = None   # seconds; None when late: the LMS says late, not by how much
+    penalty: float = 0.0           # late penalty (points), already off `score`'s raw points in the export
 
 
 def locked_cell_changes(released, submitted, source=None) -> list[str]:
@@ -373,6 +423,8 @@ def _scores(nbapi, assignment: str, student: str, row: Row) -> None:
         except MissingEntry:
             return
         row.score, row.max_score = float(submission.score or 0), float(submission.max_score or 0)
+        from autograder.penalties import late_fields
+        row.late, row.late_by, row.penalty = late_fields(nbapi.coursedir.root, assignment, student, submission)
         if submission.needs_manual_grade:
             row.manual_review = True
         for notebook in submission.notebooks:
@@ -509,18 +561,24 @@ def grade(course_dir: str, assignment: str | None, students: list[str] | None = 
 
 
 def summary_table(assignment: str, rows: list[Row]) -> str:
+    from autograder.deadlines import format_late
+
     width = max([7] + [len(r.student) for r in rows])
+    late = {r.student: format_late(r.late_by) + (f", -{r.penalty:g}" if r.penalty else "") for r in rows if r.late}
+    late_width = max([len("late")] + [len(v) for v in late.values()])
     lines = [f"\n{assignment}: {len(rows)} submissions",
-             f"{'student':<{width}}  {'score':>11}  {'status':<16}  review  notes"]
+             f"{'student':<{width}}  {'score':>11}  {'status':<16}  review  "
+             + (f"{'late':<{late_width}}  " if late else "") + "notes"]
     for r in rows:
         score = f"{r.score:g}/{r.max_score:g}" if r.max_score else "0"
         lines.append(f"{r.student:<{width}}  {score:>11}  {r.status:<16}  {'YES' if r.manual_review else '':<6}  "
-                     f"{'; '.join(r.notes)}")
+                     + (f"{late.get(r.student, ''):<{late_width}}  " if late else "") + f"{'; '.join(r.notes)}")
     review = [r.student for r in rows if r.manual_review]
     lines.append(f"needs manual review: {', '.join(review) if review else 'none'}")
     lines.append(f"tampered: {', '.join(r.student for r in rows if r.tampered) or 'none'}; "
                  f"timeouts: {', '.join(r.student for r in rows if r.timeout) or 'none'}; "
-                 f"errors: {', '.join(r.student for r in rows if r.status not in ('ok', 'tampered', 'timeout')) or 'none'}")
+                 f"errors: {', '.join(r.student for r in rows if r.status not in ('ok', 'tampered', 'timeout')) or 'none'}; "
+                 f"late: {', '.join(late) or 'none'} (scores before late penalties)")
     return "\n".join(lines)
 
 
@@ -534,11 +592,21 @@ def graded_students(nbapi, assignment: str) -> list[str]:
 
 
 def feedback(course_dir: str, assignment: str | None, db_url: str | None = None) -> list[str]:
-    """Feedback pages for every assignment (or ``assignment``) with autograded work; the others are
-    skipped with a note (nbgrader would fail on them)."""
+    """Feedback pages for every assignment (or ``assignment``) with autograded work, after recomputing late
+    penalties from course.toml; the others are skipped with a note (nbgrader would fail on them). Each
+    assignment's pages are also zipped, one file per student named for their LMS
+    (``export/feedback-<assignment>.zip``)."""
+    from autograder import deadlines, penalties
+    from autograder.export import feedback_zip
+
     nbapi = api(course_dir, db_url)
+    names = [check_assignment(assignment)] if assignment else source_assignments()
+    try:
+        penalties.recompute(nbapi, assignment)
+    except deadlines.CourseFileError as exc:
+        raise CliError(str(exc)) from None
     done = []
-    for name in [check_assignment(assignment)] if assignment else source_assignments():
+    for name in names:
         if not graded_students(nbapi, name):
             print(f"feedback for {name}: skipped (no autograded submissions; run grade first)")
             continue
@@ -546,26 +614,41 @@ def feedback(course_dir: str, assignment: str | None, db_url: str | None = None)
         if not result["success"]:
             raise CliError(f"nbgrader generate_feedback {name} failed:\n{result.get('log', '')}"
                            f"{result.get('error', '')}")
-        print(f"feedback for {name}: {os.path.join(course_dir, 'feedback')}")
+        path, count = feedback_zip(course_dir, name, os.path.join(course_dir, "export", f"feedback-{name}.zip"))
+        print(f"feedback for {name}: {os.path.join(course_dir, 'feedback')}; for the LMS: {path} "
+              f"({count} page{'s' if count != 1 else ''})")
         done.append(name)
     return done
 
 
 # ------------------------------------------------------------------------------------------------ export
 def export(course_dir: str, db_url: str | None = None) -> list[str]:
+    """``export/grades.csv`` (status, lateness and penalty for every student), the LMS's import file, and a
+    PNG per assignment; late penalties are recomputed from course.toml first."""
+    from nbgrader.api import Gradebook
+
+    from autograder import deadlines, penalties
+    from autograder.export import CourseCsvExport, LmsExport
+
     out = os.path.join(course_dir, "export")
     os.makedirs(out, exist_ok=True)
     csv_path = os.path.join(out, "grades.csv")
-    from nbgrader.api import Gradebook
-    from nbgrader.plugins import CsvExportPlugin
-
     nbapi = api(course_dir, db_url)
-    with Gradebook(nbapi.coursedir.db_url, nbapi.coursedir.course_id) as gb:
-        CsvExportPlugin(to=csv_path, parent=nbapi).export(gb)
-    written = [csv_path]
+    try:
+        penalties.recompute(nbapi)
+        with Gradebook(nbapi.coursedir.db_url, nbapi.coursedir.course_id) as gb:
+            CourseCsvExport(to=csv_path, parent=nbapi).export(gb)
+            lms = LmsExport(to=out, parent=nbapi)
+            lms.export(gb)
+    except deadlines.CourseFileError as exc:
+        raise CliError(str(exc)) from None
+    written = [csv_path] + lms.written
     written += plot_assignments(course_dir, out, db_url)
     for path in written:
         print(f"wrote {path}")
+    if lms.left_out:
+        print(f"  not in {os.path.basename(lms.written[0])} (anonymous ids Canvas cannot match; grade them in "
+              f"SpeedGrader): {', '.join(lms.left_out)}")
     return written
 
 
@@ -656,11 +739,28 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("release", help="generate the student notebooks and an LMS zip per assignment")
     p.add_argument("assignments", nargs="*")
-    p = sub.add_parser("collect", help="collect submissions from a folder or an LMS zip")
+    p = sub.add_parser("collect", help="collect submissions from a folder or an LMS download (zip)")
     p.add_argument("path")
-    p.add_argument("--assignment", help="default: from the file names <student>_<assignment>.ipynb")
+    p.add_argument("--assignment", help="default: from the notebooks' names")
+    p.add_argument("--lms", choices=LMS_CHOICES, help="the download's naming (default: detected from the names)")
+    p.add_argument("--roster", help="the LMS's CSV export of the class (default: course.toml's roster)")
     p.add_argument("--regexp", default=DEFAULT_REGEXP, help="file name pattern (nbgrader named_regexp)")
     p.add_argument("--verbose", action="store_true", help="show nbgrader's log of every file")
+    p = sub.add_parser("deadline", help="show or set due dates (course.toml)")
+    p.add_argument("assignment", nargs="?")
+    p.add_argument("when", nargs="?", help="e.g. '2026-01-15 23:59', in course.toml's timezone")
+    p.add_argument("--none", action="store_true", help="remove the assignment's due date")
+    p = sub.add_parser("extend", help="give a student an extension (course.toml)")
+    p.add_argument("student")
+    p.add_argument("assignment")
+    p.add_argument("--until", help="the student's own due date, e.g. '2026-01-17 23:59'")
+    p.add_argument("--days", type=float, help="this many days after the due date")
+    p.add_argument("--hours", type=float, help="this many hours after the due date")
+    p.add_argument("--none", action="store_true", help="remove the extension")
+    p = sub.add_parser("late-policy", help="show or set the late penalty (course.toml)")
+    p.add_argument("penalty", nargs="?", help="none, zero, or like 10%%/day, 2%%/hour")
+    p.add_argument("--assignment", help="this assignment's own policy (default: every assignment's)")
+    p.add_argument("--cap", help="never more than this in all, e.g. 50%%")
     p = sub.add_parser("grade", help="autograde with trusted verdicts; prints a summary")
     p.add_argument("assignment", nargs="?")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
@@ -675,7 +775,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-progress", action="store_true")
     p = sub.add_parser("feedback", help="generate feedback pages")
     p.add_argument("assignment", nargs="?")
-    sub.add_parser("export", help="grades CSV and one PNG per assignment")
+    sub.add_parser("export", help="grades CSV, the LMS's import file and one PNG per assignment")
     args = parser.parse_args(argv)
     quiet_warnings()
     try:
@@ -683,7 +783,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "release":
             release(course_dir, args.assignments, args.db_url)
         elif args.command == "collect":
-            collect(course_dir, args.path, args.assignment, args.regexp, args.verbose, args.db_url)
+            collect(course_dir, args.path, args.assignment, args.regexp, args.verbose, args.db_url, args.lms,
+                    args.roster)
+        elif args.command in ("deadline", "extend", "late-policy"):
+            deadlines_command(course_dir, args.command, args, args.db_url)
         elif args.command == "grade":
             if args.workers < 1:
                 raise CliError("--workers must be at least 1")

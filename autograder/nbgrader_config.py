@@ -16,11 +16,13 @@ timeout is ``AUTOGRADER_CELL_TIMEOUT`` seconds (default 30).
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput,
-                                    OverwriteKernelspec, SaveAutoGrades)
+from nbgrader.preprocessors import (ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput, OverwriteKernelspec,
+                                    SaveAutoGrades)
 
+from autograder.collect import LmsCollector, SafeExtractor
 from autograder.execute import (CheckCellMetadataOnce, DropEmptyNbgraderMetadata, ReleaseAwareOverwriteCells,
                                 SandboxedExecute)
+from autograder.penalties import CourseLatePenalties
 from autograder.verdicts import TrustedVerdicts
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -57,8 +59,12 @@ c.Autograde.autograde_preprocessors = [
     ClearMetadataPreprocessor,
     LimitOutput,
     SaveAutoGrades,
-    AssignLatePenalties,
+    CourseLatePenalties,  # nbgrader's AssignLatePenalties with course.toml's due dates (autograder/penalties.py)
     CheckCellMetadataOnce,
 ]
+
+# LMS downloads (Canvas, Moodle, Blackboard, plain names): `nbgrader zip_collect` reads them as the CLI does.
+c.ZipCollectApp.collector_plugin = LmsCollector
+c.ZipCollectApp.extractor_plugin = SafeExtractor
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -65,6 +65,9 @@ def test_feedback_names_the_mistakes_and_export_has_the_scores(name):
         assert mistake.name.replace("&", "&amp;") in page, (mistake.slug, mistake.name)
     assert cli.main(["--course-dir", course["dir"], "export"]) == 0
     with open(os.path.join(course["dir"], "export", "grades.csv")) as handle:
-        scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(handle) if r["assignment"] == name}
+        rows = {r["student"]: r for r in csv.DictReader(handle) if r["assignment"] == name}
+    assert set(rows) == set(EXPECTED[name])  # every student has a row, with a status
+    scores = {s: float(r["final score"]) for s, r in rows.items() if r["final score"]}
     assert scores == {s: row["score"] for s, row in EXPECTED[name].items() if s in scores}
     assert {"correct", "blank", "tampering", "steals-answers"} <= set(scores)
+    assert (rows["renamed"]["status"], rows["invalid-json"]["status"]) == ("missing notebook", "invalid notebook")

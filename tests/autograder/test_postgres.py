@@ -92,4 +92,4 @@ def test_parallel_grading_into_postgresql(postgres, tmp_path, capfd):
         assert {s.student.id: s.score for s in gb.find_assignment("search").submissions} == EXPECTED
     assert cli.main(db + ["export"]) == 0
     with open(os.path.join(course, "export", "grades.csv")) as handle:
-        assert {r["student_id"]: float(r["score"]) for r in csv.DictReader(handle)} == EXPECTED
+        assert {r["student"]: float(r["final score"]) for r in csv.DictReader(handle)} == EXPECTED
