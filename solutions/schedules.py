@@ -63,3 +63,23 @@ def cosine_decay(lr0, t_max, lr_min=0.0) -> Callable[[int], float]:
     t_max = _checks.count(t_max, "t_max")
     lr_min = _checks.non_negative(lr_min, "lr_min")
     return lambda t: lr_min + 0.5 * (lr0 - lr_min) * (1 + math.cos(math.pi * _step(t) / t_max))
+
+
+def linear_warmup(lr0, warmup_steps, start_factor=1 / 3) -> Callable[[int], float]:
+    r"""Warm-up: :math:`\alpha_t = \alpha_0 \big(s + (1 - s)\min(t, T)/T\big)`, a rate that grows linearly
+    from :math:`s\,\alpha_0` at :math:`t = 0` to :math:`\alpha_0` at :math:`t = T` (``warmup_steps``) and stays
+    there (``LinearLR`` with ``start_factor`` :math:`s`, ``end_factor=1`` and ``total_iters`` :math:`T`).
+
+    The first steps of an optimizer are often its least reliable: its state (a velocity, a running mean of
+    squared gradients) has not been built up yet. Warm-up keeps them short.
+
+    >>> schedule = linear_warmup(0.05, warmup_steps=4, start_factor=0.5)
+    >>> [round(schedule(t), 10) for t in (0, 1, 2, 4, 9)]
+    [0.025, 0.03125, 0.0375, 0.05, 0.05]
+    """
+    lr0 = _checks.positive(lr0, "lr0")
+    warmup_steps = _checks.count(warmup_steps, "warmup_steps")
+    start_factor = _checks.positive(start_factor, "start_factor")
+    if start_factor > 1:
+        raise ValueError(f"start_factor must be at most 1 (the rate grows to lr0), got {start_factor!r}")
+    return lambda t: lr0 * (start_factor + (1 - start_factor) * min(_step(t), warmup_steps) / warmup_steps)

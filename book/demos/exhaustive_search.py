@@ -6,6 +6,9 @@ of points per dimension :math:`p`; a toggle switches between the regular :math:`
 (``solutions.grid_search``) and the same budget of :math:`p^2` uniform random points
 (``solutions.random_search``, seeded). The figure shows the sampled points on the cost's contours and the
 best point found.
+
+:func:`best_over_placements` is the chapter's fair comparison of the two searches: the same budgets, the
+box moved to many random places, and the best cost each search finds in each place.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ P_MIN, P_MAX = 2, 30
 #: the static animation: p = 2 ... 16 on the grid, then the same budgets at random
 STATIC_PS = list(range(2, 17))
 SEED = 0
+#: the seed of the random placements of the search box in :func:`placements`
+PLACEMENT_SEED = 2024
 
 
 def line_with_bias() -> solutions.LinearRegression:
@@ -28,6 +33,38 @@ def line_with_bias() -> solutions.LinearRegression:
     the cost is :math:`\frac1N \sum_n (x_n \omega + b - y_n)^2` over :math:`\theta = (\omega, b)`."""
     x, y = solutions.hours_points()
     return solutions.LinearRegression(np.stack([x, np.ones_like(x)], axis=1), y)
+
+
+def placements(theta_star, n: int, seed: int = PLACEMENT_SEED) -> np.ndarray:
+    r"""``n`` search boxes of the size of :data:`BOUNDS`, each moved so that ``theta_star`` lies at a
+    uniformly random place inside it: shape ``(n, d, 2)``, one ``[(lo, hi), ...]`` per box.
+
+    Where the minimum falls relative to a grid's lines is what decides whether a grid is lucky; moving the
+    box at random averages over that luck, as the seed averages over random search's luck.
+    """
+    size = np.diff(np.asarray(BOUNDS, dtype=float), axis=1)[:, 0]
+    lo = np.asarray(theta_star, dtype=float) - np.random.default_rng(seed).random((n, len(size))) * size
+    return np.stack([lo, lo + size], axis=-1)
+
+
+def best_over_placements(f, boxes, ps) -> tuple[np.ndarray, np.ndarray]:
+    r"""The best value each search finds in each box, for the budgets :math:`n = p^2`, ``p`` in ``ps``.
+
+    Returns ``(grid, rand)``, both of shape ``(len(ps), len(boxes))``: ``grid[k, i]`` is
+    ``solutions.grid_search(f, boxes[i], ps[k]).value`` and ``rand[k, i]`` the value of
+    ``solutions.random_search(f, boxes[i], ps[k] ** 2, seed=i)``. The random points of one box are drawn
+    once, for the largest budget: a seed's first :math:`n` points are the points of the smaller budget
+    :math:`n`, so the running minimum over them gives every budget at once.
+    """
+    ps = [int(p) for p in ps]
+    grid = np.empty((len(ps), len(boxes)))
+    rand = np.empty((len(ps), len(boxes)))
+    for i, box in enumerate(boxes):
+        best_so_far = np.minimum.accumulate(f(solutions.random_points(box, max(ps) ** 2, seed=i)))
+        for k, p in enumerate(ps):
+            grid[k, i] = solutions.grid_search(f, box, p).value
+            rand[k, i] = best_so_far[p * p - 1]
+    return grid, rand
 
 
 def samples(problem, p: int, random: bool, seed: int = SEED):

@@ -47,3 +47,26 @@ def test_static_version_sweeps_grid_then_random():
     assert [f["random"] for f in frames] == [False] * n + [True] * n
     small = exhaustive_search.build(frames=[{"p": 3, "random": False}, {"p": 3, "random": True}])
     assert small.to_html().count("frames[") >= 2
+
+
+def test_placements_move_a_box_of_the_demo_size_around_the_minimum():
+    theta_star = np.array([2.0, 0.0])
+    boxes = exhaustive_search.placements(theta_star, 500, seed=1)
+    size = np.diff(np.asarray(exhaustive_search.BOUNDS), axis=1)[:, 0]
+    assert boxes.shape == (500, 2, 2)
+    assert np.allclose(boxes[:, :, 1] - boxes[:, :, 0], size)
+    assert np.all((boxes[:, :, 0] <= theta_star) & (theta_star <= boxes[:, :, 1]))
+    # the minimum's place in the box is uniform: about half the boxes have it in their left half
+    left = (theta_star - boxes[:, :, 0]) / size < 0.5
+    assert 0.4 < left.mean() < 0.6
+
+
+def test_best_over_placements_is_grid_search_and_random_search_in_each_box():
+    problem = exhaustive_search.line_with_bias()
+    boxes = exhaustive_search.placements(problem.theta_star, 3)
+    grid, rand = exhaustive_search.best_over_placements(problem.f, boxes, [3, 7])
+    assert grid.shape == rand.shape == (2, 3)
+    for i, box in enumerate(boxes):
+        for k, p in enumerate([3, 7]):
+            assert grid[k, i] == solutions.grid_search(problem.f, box, p).value
+            assert rand[k, i] == solutions.random_search(problem.f, box, p * p, seed=i).value

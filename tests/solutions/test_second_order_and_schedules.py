@@ -86,3 +86,20 @@ def test_schedules_match_torch_lr_scheduler():
 def test_inverse_sqrt_is_lecture_004s_eta_t():
     schedule = S.inverse_sqrt_decay(0.5)
     assert [schedule(t) for t in (0, 3, 8)] == [0.5, 0.25, 0.5 / 3]
+
+
+def test_linear_warmup_is_torch_linear_lr():
+    """LinearLR updates the rate step by step (its get_lr): lr_0 = s * base, then
+    lr_t = lr_{t-1} * (1 + (1 - s) / (T s + (t - 1)(1 - s))) for t <= T, unchanged after T."""
+    from solutions.schedules import linear_warmup
+
+    base, s, T = 0.05, 0.2, 8
+    torch_like = [base * s]
+    for t in range(1, 20):
+        last = torch_like[-1]
+        torch_like.append(last if t > T else last * (1 + (1 - s) / (T * s + (t - 1) * (1 - s))))
+    schedule = linear_warmup(base, T, start_factor=s)
+    assert np.allclose([schedule(t) for t in range(20)], torch_like, rtol=1e-12, atol=0)
+    assert schedule(0) == pytest.approx(base * s) and schedule(T) == schedule(100) == pytest.approx(base)
+    with pytest.raises(ValueError, match="start_factor"):
+        linear_warmup(0.1, 5, start_factor=1.5)
