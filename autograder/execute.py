@@ -5,8 +5,9 @@
   the one place that handles what can go wrong while a notebook runs: a cell over its time limit, a kernel
   that dies (``os._exit``, a crash, a limit: the cell gets a ``KernelDied`` error, every later code cell a
   "not run" one, and grading goes on, so the graded cells that ran before keep their verdicts), output over
-  ``max_output_bytes`` per cell or ``max_notebook_output_bytes`` per notebook (dropped, and the cut cells
-  passed on to the verdicts in ``resources["autograder"]["cut_cells"]``), processes left running. Each is reported as an
+  ``max_output_bytes`` per cell or ``max_notebook_output_bytes`` for the ungraded cells together (dropped,
+  with one note, and the cut cells passed on to the verdicts in ``resources["autograder"]["cut_cells"]``),
+  processes left running. Each is reported as an
   :class:`autograder.status.Outcome` from what the grader itself saw (its timer, the jail's exit status,
   the jail's process table), never from what the notebook printed.
 * :class:`DropEmptyNbgraderMetadata` runs after nbgrader's ``DeduplicateIds`` during sanitizing: that
@@ -124,6 +125,7 @@ class SandboxedExecute(Execute):
         self._sb_index = 0
         self._sb_sizes: dict[int, int] = {}
         self._sb_total = 0
+        self._sb_dropped = False
         self._sb_cut: set[int] = set()
         try:
             return super().preprocess(nb, resources, km)
@@ -188,21 +190,30 @@ class SandboxedExecute(Execute):
         return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
+        """Keep a message unless its cell passed ``max_output_bytes``, or the notebook's ungraded cells together
+        passed ``max_notebook_output_bytes`` (graded cells, where the probe's records are, do not count
+        towards that)."""
         size = _output_size(msg)
         self._sb_sizes[cell_index] = self._sb_sizes.get(cell_index, 0) + size
-        self._sb_total += size
+        graded = utils.is_grade(self.nb.cells[cell_index]) if self.nb is not None else False
+        self._sb_total += 0 if graded else size
         cell_limit, total_limit = self._limit("max_output_bytes", 0), self._limit("max_notebook_output_bytes", 0)
-        over = (cell_limit and self._sb_sizes[cell_index] > cell_limit and f"this cell printed more than "
-                f"{fmt_bytes(cell_limit)}") or (total_limit and self._sb_total > total_limit and f"the notebook "
-                                                f"printed more than {fmt_bytes(total_limit)} in all")
-        if not over:
+        if cell_limit and self._sb_sizes[cell_index] > cell_limit:
+            over = f"this cell printed more than {fmt_bytes(cell_limit)}"
+            note = f"output of cell {cell_index + 1} truncated ({over})"
+        elif total_limit and self._sb_total > total_limit and not graded:
+            over = f"the notebook printed more than {fmt_bytes(total_limit)} in all"
+            note = f"output of the ungraded cells from cell {cell_index + 1} on dropped ({over})"
+        else:
             return super().output(outs, msg, display_id, cell_index)
         if cell_index not in self._sb_cut:  # say it once per cell; the grader's verdicts learn it as data
             self._sb_cut.add(cell_index)
             if self._sb_resources is not None:
                 self._sb_resources.setdefault("autograder", {}).setdefault("cut_cells", []).append(cell_index)
             outs.append(new_output("stream", name="stderr", text=f"\n[output truncated by the grader: {over}]\n"))
-            self._report(Outcome("output", f"output of cell {cell_index + 1} truncated ({over})", cell_index + 1))
+            if not (note.startswith("output of the ungraded") and self._sb_dropped):
+                self._report(Outcome("output", note, cell_index + 1))
+            self._sb_dropped |= note.startswith("output of the ungraded")
         return None
 
 
