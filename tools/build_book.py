@@ -8,8 +8,8 @@ two steps of its own:
 
 1. **Invalidate on library changes.** myst-nb's cache (``execute_notebooks: cache``) re-executes a
    chapter only when the chapter's own code cells change, yet the chapters compute their numbers and
-   demos with ``solutions/`` and ``book/demos/``. So a hash of those sources (and of
-   ``requirements.txt``) is kept beside the cache; when it differs, the cache is cleared and Sphinx
+   demos with ``solutions/`` and ``book/demos/`` (and draw with its style). So a hash of those sources
+   (and of ``requirements.txt``) is kept beside the cache; when it differs, the cache is cleared and Sphinx
    re-reads every page (``--all``), so an author never sees stale numbers.
 2. **Execute in parallel.** Each chapter that the cache does not match is executed with nbclient, a
    pool of one process per core, exactly as myst-nb would (same reader, the chapter's folder as the
@@ -34,6 +34,7 @@ BUILD_ARGS = ["-W", "-n", "--keep-going"]
 # Sources the chapters execute besides their own cells: a change in any of them clears the cache.
 LIBRARY_SOURCES = ("solutions", "book/demos")
 LIBRARY_FILES = ("requirements.txt",)
+LIBRARY_SUFFIXES = (".py", ".mplstyle")  # code, and the figures' style (book/demos/book.mplstyle)
 STAMP_NAME = "library-sources.sha256"
 
 
@@ -52,7 +53,7 @@ def cache_path(root: Path, config: dict) -> Path:
 def library_digest(root: Path = ROOT) -> str:
     """A hash of every source file of ``LIBRARY_SOURCES`` (path and content) and ``LIBRARY_FILES``."""
     h = hashlib.sha256()
-    files = [p for d in LIBRARY_SOURCES for p in (root / d).rglob("*.py")]
+    files = [p for d in LIBRARY_SOURCES for p in (root / d).rglob("*") if p.suffix in LIBRARY_SUFFIXES]
     files += [root / f for f in LIBRARY_FILES if (root / f).is_file()]
     for p in sorted(files):
         if "__pycache__" in p.parts:

@@ -49,8 +49,9 @@ after the controls (add ``**_`` to ignore some).
 For speed, create the artists that ``update`` changes with ``animated=True`` (as in the example):
 the live view then redraws only those over a cached picture of the rest (blitting), typically a few
 milliseconds instead of a full draw. Everything else must stay fixed (call ``demo.invalidate()``
-otherwise). The static animation always draws the full figure. Keep figures small (the default is 6 x 3.2 inches
-at 72 dpi) so that a page with several demos stays well under the book's 5 MB page budget.
+otherwise). The static animation always draws the full figure, at :data:`demos.style.SCALE` times the
+size it is shown at (the default figure is 6 x 3.2 inches, shown 576 px wide at 96 dpi). Text smaller
+than :data:`demos.style.MIN_TEXT_PX` at the book's column width is enlarged to it when the demo is made.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ import hashlib
 import html
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -70,6 +72,8 @@ from matplotlib import rc_context
 from matplotlib.animation import FuncAnimation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from .style import COLUMN_PX, CSS_PX_PER_INCH, MIN_TEXT_PX, SCALE, texts
 
 __all__ = [
     "Control",
@@ -84,7 +88,7 @@ __all__ = [
     "toggle",
 ]
 
-DEFAULT_DPI = 72
+DEFAULT_DPI = CSS_PX_PER_INCH
 DEFAULT_FIGSIZE = (6.0, 3.2)
 MAX_FRAMES = 40
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
@@ -242,6 +246,38 @@ def _palette_frames(html_text: str, colors: int) -> str:
     return _FRAME.sub(shrink, html_text)
 
 
+def _legible(fig: Figure) -> None:
+    """Enlarge every text of ``fig`` that the book's column would show smaller than ``MIN_TEXT_PX``."""
+    shown = min(fig.get_figwidth() * CSS_PX_PER_INCH, COLUMN_PX)  # CSS px the page gives the figure
+    floor = MIN_TEXT_PX * 72 * fig.get_figwidth() / shown  # in points
+    for text in texts(fig):
+        if text.get_fontsize() < floor:
+            text.set_fontsize(floor)
+    for ax in fig.axes:  # tick labels: also those that the axes make later, when it draws
+        for axis in (ax.xaxis, ax.yaxis, getattr(ax, "zaxis", None)):
+            if axis is not None and any(t.get_fontsize() < floor for t in axis.get_ticklabels(which="both")):
+                axis.set_tick_params(which="both", labelsize=floor)
+
+
+_TEX_SYMBOLS = {"ast": "*", "cdot": "·", "nabla": "∇", "infty": "∞", "partial": "∂"}
+
+
+def _plain(label: str) -> str:
+    r"""A mathtext label as plain text for alt text: ``$\theta_2$`` -> ``θ2``, ``cost$(\omega)$`` -> ``cost(ω)``."""
+
+    def symbol(m: re.Match) -> str:
+        name = m.group(1)
+        if name in _TEX_SYMBOLS:
+            return _TEX_SYMBOLS[name]
+        case = "CAPITAL" if name[0].isupper() else "SMALL"
+        try:
+            return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}")
+        except KeyError:
+            return ""  # \mathrm, \hat, ...: keep only their argument
+
+    return re.sub(r"[$\\{}_^]", "", re.sub(r"\\([A-Za-z]+)", symbol, label))
+
+
 class Demo:
     """A figure, an ``update(**params)`` function and controls: live widget + static animation.
 
@@ -296,6 +332,7 @@ class Demo:
         self._html: str | None = None
         self._background = None
         self._update(**self.params)
+        _legible(fig)
         if fig.get_layout_engine() is not None:
             # Lay the figure out once, then freeze it: a layout engine on every redraw costs more
             # than the redraw itself, and a fixed layout keeps the animation's frames steady. No
@@ -407,12 +444,12 @@ class Demo:
                                  interval=1000 / self.fps, repeat=False, blit=False, cache_frame_data=False)
             # Each frame is drawn once, by the writer's savefig: FuncAnimation also asks the canvas
             # for a redraw after every update (draw_idle, which Agg performs at once), a full draw
-            # whose picture nobody uses. The frames are saved at the figure's own dpi (a chapter's
-            # rcParams may set another savefig.dpi, which would lay out every frame anew).
+            # whose picture nobody uses. The frames are drawn at SCALE times the figure's dpi and
+            # shown at its own size (the <img>'s width), so they stay sharp on any screen.
             canvas = self.fig.canvas
             try:
                 canvas.draw_idle = lambda *args, **kwargs: None
-                with rc_context({"savefig.dpi": "figure", "savefig.bbox": None}):
+                with rc_context({"savefig.dpi": SCALE * self.fig.dpi, "savefig.bbox": None}):
                     raw = anim.to_jshtml(fps=self.fps, embed_frames=True, default_mode=self.mode)
                 if self.palette:
                     raw = _palette_frames(raw, self.palette)
@@ -430,13 +467,15 @@ class Demo:
             note = (f'<p class="gdh-demo-note">Static version: drag the slider or press play. '
                     f'Run this page as a notebook to set {names} yourself.</p>')
             alt = html.escape(self.alt or self._default_alt(len(rows)), quote=True)
-            animation = _offline_jshtml(raw).replace('<img id="_anim_img', f'<img alt="{alt}" id="_anim_img', 1)
+            width = round(self.fig.get_figwidth() * self.fig.dpi)
+            animation = _offline_jshtml(raw).replace(
+                '<img id="_anim_img', f'<img alt="{alt}" width="{width}" id="_anim_img', 1)
             self._html = f'<div class="gdh-demo-static">{_STATIC_STYLE}{animation}{note}</div>'
         return self._html
 
     def _default_alt(self, n_frames: int) -> str:
         """Alt text for the animation when the chapter gives none: what its axes plot, and what changes."""
-        plots = [f"{ax.get_ylabel()} against {ax.get_xlabel()}" for ax in self.fig.axes
+        plots = [f"{_plain(ax.get_ylabel())} against {_plain(ax.get_xlabel())}" for ax in self.fig.axes
                  if ax.get_xlabel() and ax.get_ylabel()]
         names = ", ".join(self.specs[k].label or k for k in self.specs)
         what = f" of {'; '.join(plots)}" if plots else ""

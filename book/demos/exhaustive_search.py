@@ -93,7 +93,7 @@ def build(p0: int = 5, frames=None) -> Demo:
                      animated=True)
     (best,) = ax.plot([], [], "o", ms=10, mfc="none", mec="C3", mew=2, zorder=5, label="best found",
                      animated=True)
-    ax.set(xlim=(w_lo, w_hi), ylim=(b_lo, b_hi), xlabel=r"$\omega$", ylabel=r"$b$")
+    ax.set(xlim=(w_lo, w_hi), ylim=(b_lo, b_hi), xlabel=r"$\omega$", ylabel=r"$b$", aspect="equal")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8, frameon=False)
     title = ax.set_title(" ", fontsize=10, animated=True)
 

@@ -182,7 +182,8 @@ def build_contour(frames=None) -> Demo:
     (head,) = ax.plot([], [], "o", color="C3", ms=7, animated=True)
     arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0), annotation_clip=False, animated=True,
                         arrowprops=dict(arrowstyle="->", color="C1", lw=1.8))
-    ax.set(xlim=(-0.5, 4.0), ylim=(-3.0, 4.0), xlabel=r"$\theta_1 = w$", ylabel=r"$\theta_2 = b$")
+    ax.set(xlim=(-0.5, 4.0), ylim=(-3.0, 4.0), xlabel=r"$\theta_1 = w$", ylabel=r"$\theta_2 = b$",
+           aspect="equal")
     title = ax.set_title("", fontsize=9, animated=True)
     (curve,) = ax_log.semilogy([], [], "-", color="C3", lw=1.2, animated=True)
     ax_log.set(xlim=(0, N_STEPS_2D), ylim=(1e-4, 1e3), xlabel="step t", ylabel=r"$L(\theta^t)$")

@@ -74,3 +74,13 @@ def test_cache_filled_reused_and_cleared_on_library_change(tmp_path, capsys):
     (tmp_path / "solutions" / "__init__.py").write_text("ANSWER = 43\n")
     assert build_book.prepare_cache(tmp_path) is True
     assert build_book.prepare_cache(tmp_path) is False
+
+
+def test_the_figure_style_is_part_of_the_library(tmp_path):
+    """A change to book/demos/book.mplstyle redraws every figure: it clears the cache like code does."""
+    make_book(tmp_path)
+    style = tmp_path / "book" / "demos" / "book.mplstyle"
+    style.write_text("font.size: 10\n")
+    before = build_book.library_digest(tmp_path)
+    style.write_text("font.size: 11\n")
+    assert build_book.library_digest(tmp_path) != before

@@ -86,3 +86,18 @@ def test_every_figure_has_alt_text(book):
             if not (img.get("alt") or "").strip():
                 missing.append(f"{docname}: {img.get('src', '')[:60]}")
     assert not missing, "images without alt text:\n" + "\n".join(missing)
+
+
+RAW_TEX = re.compile(r"\$|\\[A-Za-z]+|[_^]\{")
+FILE_PATH = re.compile(r"\.(?:png|jpe?g|gif|svg|webp)\b|_images/|^\.{0,2}/", re.I)
+
+
+def test_alt_text_has_no_raw_latex_and_no_file_paths(book):
+    """A screen reader reads alt text aloud: "$\\theta_2$" or "../_images/3f2a….png" says nothing."""
+    bad = []
+    for docname in book.docnames:
+        for img in parsed(book, docname).images:
+            alt = img.get("alt") or ""
+            if RAW_TEX.search(alt) or FILE_PATH.search(alt):
+                bad.append(f"{docname}: {alt[:100]}")
+    assert not bad, "alt text with TeX or a file path:\n" + "\n".join(bad)

@@ -50,16 +50,26 @@ def site(book_build):
     server.server_close()
 
 
+_BROWSER: dict = {"users": 0}  # one Chromium per test process, however many modules import the fixture
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """Headless Chromium. Every test module that imports this fixture gets a session fixture of its own,
+    and playwright's sync API runs only one instance per process: they all share this one."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    if _BROWSER["users"] == 0:
+        _BROWSER["playwright"] = sync_playwright().start()
+        _BROWSER["browser"] = _BROWSER["playwright"].chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    _BROWSER["users"] += 1
+    yield _BROWSER["browser"]
+    _BROWSER["users"] -= 1
+    if _BROWSER["users"] == 0:
+        _BROWSER["browser"].close()
+        _BROWSER["playwright"].stop()
 
 
 @dataclass

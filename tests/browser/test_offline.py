@@ -88,11 +88,12 @@ def test_page_works_offline(visit, site, book_build, docname):
     for i in range(anims.count()):
         anim = anims.nth(i)
         img = anim.locator("img").first
-        anim.scroll_into_view_if_needed()
-        page.wait_for_function("(img) => !!img.getAttribute('src')", arg=img.element_handle())
-        before = img.get_attribute("src")
+        anim.scroll_into_view_if_needed()  # a demo starts (loads its frames) when the reader reaches it
+        page.wait_for_function("(a) => a.closest('.gdh-demo-static').dataset.started === 'true'",
+                               arg=anim.element_handle())
+        before = img.evaluate("(i) => i.src")
         anim.locator('button[title="Next frame"]').click()
-        after = img.get_attribute("src")
+        after = img.evaluate("(i) => i.src")
         assert before and after and after != before, f"{docname}: demo {i} did not step to another frame"
         slider = anim.locator('input[type="range"]')
         assert slider.input_value() == "1"

@@ -239,11 +239,45 @@ def test_static_frames_use_a_palette_and_are_smaller():
 
 def test_static_animation_has_alt_text():
     fig, ax = figure()
-    ax.set_xlabel("ω")
-    ax.set_ylabel("cost")
+    ax.set_xlabel(r"weight $\omega$")
+    ax.set_ylabel(r"$L(\theta_t) - L^\ast$")
     (line,) = ax.plot([0, 1], [0, 1])
     demo = Demo(fig, lambda w: line.set_ydata([0, w]), {"w": slider(0.0, 1.0, 0.5, value=0.0, label="ω")},
                 n_frames=3)
-    assert '<img alt="Animation in 3 frames of cost against ω, as ω changes" id="_anim_img' in demo.to_html()
+    # no raw TeX in alt text: the axis labels are read out as plain text
+    assert '<img alt="Animation in 3 frames of L(θt) - L* against weight ω, as ω changes"' in demo.to_html()
     given = Demo(fig, lambda w: line.set_ydata([0, w]), {"w": slider(0.0, 1.0, 0.5, value=0.0)}, alt='a "line"')
-    assert '<img alt="a &quot;line&quot;" id="_anim_img' in given.to_html()
+    assert '<img alt="a &quot;line&quot;"' in given.to_html()
+
+
+def test_static_frames_are_drawn_at_twice_their_displayed_width():
+    import base64
+    from io import BytesIO
+
+    from PIL import Image
+
+    from demos.style import SCALE
+
+    demo, *_ = cost_demo(n_frames=3)
+    html = demo.to_html()
+    shown = int(re.search(r'<img alt="[^"]*" width="(\d+)" id="_anim_img', html).group(1))
+    assert shown == round(demo.fig.get_figwidth() * demo.fig.dpi) == 576  # 6 in at 96 CSS px per inch
+    frames = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=\\\s]+)", html)
+    widths = {Image.open(BytesIO(base64.b64decode(re.sub(r"[\\\s]", "", f)))).size[0] for f in frames}
+    assert widths == {SCALE * shown}
+
+
+def test_small_text_is_enlarged_to_the_legible_minimum():
+    from demos.style import COLUMN_PX, MIN_TEXT_PX, texts
+
+    for width in (6.0, 7.6, 9.0):  # shown at its own size, and shrunk to the column
+        fig, ax = figure(figsize=(width, 3))
+        ax.plot([0, 1], [0, 1], label="a line")
+        ax.legend(fontsize=6)
+        title = ax.set_title("", fontsize=7)
+        big = ax.text(0.5, 0.5, "big", fontsize=14)
+        Demo(fig, lambda w: title.set_text(f"w = {w}"), {"w": slider(0.0, 1.0)}, n_frames=2)
+        shown = min(width * 96, COLUMN_PX)
+        px = [t.get_fontsize() / 72 * shown / width for t in texts(fig)]
+        assert min(px) == pytest.approx(MIN_TEXT_PX), width
+        assert big.get_fontsize() == 14
