@@ -11,6 +11,9 @@ this process (see its docstring). The other preprocessors are nbgrader's, or sma
 sanitizing drops the empty metadata nbgrader's ``DeduplicateIds`` leaves behind and does not report untouched
 hidden-test cells as changed; ``CheckCellMetadataOnce`` is nbgrader's metadata check, faster. The cell
 timeout is ``AUTOGRADER_CELL_TIMEOUT`` seconds (default 30).
+
+Feedback: nbgrader's ``generate_feedback`` with :class:`autograder.feedback.FeedbackExporter`, whose pages run
+no script from a notebook and load MathJax from the student's feedback folder.
 """
 
 import os
@@ -19,6 +22,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput,
                                     OverwriteKernelspec, SaveAutoGrades)
 
+from autograder import feedback
 from autograder.execute import (CheckCellMetadataOnce, DropEmptyNbgraderMetadata, ReleaseAwareOverwriteCells,
                                 SandboxedExecute)
 from autograder.verdicts import TrustedVerdicts
@@ -60,5 +64,9 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadataOnce,
 ]
+
+# Feedback pages: notebook HTML sanitized, no script from a notebook runs, MathJax from the student's feedback
+# folder (autograder/feedback.py).
+feedback.configure(c)
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
