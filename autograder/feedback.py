@@ -121,7 +121,7 @@ class NotebookContent(Preprocessor):
     def preprocess_cell(self, cell, resources, index):
         keep = {}
         nbgrader = cell.metadata.get("nbgrader")
-        if isinstance(nbgrader, dict) and NAME.fullmatch(str(nbgrader.get("grade_id", "")) or "-"):
+        if isinstance(nbgrader, dict) and ("grade_id" not in nbgrader or NAME.fullmatch(str(nbgrader["grade_id"]))):
             keep["nbgrader"] = nbgrader
         if cell.cell_type == "raw" and "raw_mimetype" in cell.metadata:
             keep["raw_mimetype"] = str(cell.metadata["raw_mimetype"])

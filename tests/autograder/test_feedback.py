@@ -133,7 +133,7 @@ def hostile_submission() -> nbformat.NotebookNode:
 
 def with_verdicts(nb):
     """``nb`` with the outputs the grader writes in graded cells (autograder/verdicts.py): an error, and a
-    partial credit; plus a cell whose nbgrader ``grade_id`` is markup."""
+    partial credit; plus a cell whose nbgrader ``grade_id`` is markup, and one that claims to be locked."""
     nb = copy.deepcopy(nb)
     graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     graded[0].outputs = [new_output("error", ename=verdicts.ENAME, evalue="cost: 3 of 3 cases wrong",
@@ -141,9 +141,11 @@ def with_verdicts(nb):
     graded[1].outputs = [new_output("stream", name="stdout", text="Partial credit: 1.5 of 3 points (1 of 2 cases "
                                                                   "right).\n"),
                          new_output("execute_result", data={"text/plain": "1.5"}, execution_count=None)]
-    nb.cells.append(new_markdown_cell("answer", metadata={"nbgrader": {
-        "grade": False, "solution": True, "locked": False, "task": False, "schema_version": 3,
-        "grade_id": f'"><img src=x onerror={js(56)}>'}}))
+    flags = {"grade": False, "solution": False, "locked": True, "task": False, "schema_version": 3}
+    nb.cells += [new_markdown_cell("answer", metadata={"nbgrader": {
+                     **flags, "solution": True, "locked": False, "grade_id": f'"><img src=x onerror={js(56)}>'}}),
+                 # locked, but no grade_id: nbgrader drops one it does not find in the source
+                 new_markdown_cell(f"# {FORGED}", metadata={"nbgrader": flags})]
     return nb
 
 
