@@ -16,7 +16,8 @@ it may run or pass for the grader:
   event attribute, links to http(s) and mailto only, images only as ``data:image/...``. A tag not on the
   list is shown as text, so ``<script>`` in an output is visible and inert. Without classes or styles,
   notebook HTML cannot draw the page's panels, scores or the frame of the grader's verdicts
-  (``feedback_page/index.html.j2``), nor move itself over them.
+  (``feedback_page/index.html.j2``), nor move itself over them; and in the outputs and the markdown the
+  student wrote, headings are text-sized, so a forged "Score: 8 / 8" does not stand out as a title.
 * A Content-Security-Policy in the page's head (``feedback_page/mathjax.html.j2``) allows scripts from
   files only (MathJax), no inline script, event handler or ``javascript:`` URL, no frame, form or network
   request: a second wall should a piece of notebook HTML ever get past the first.

@@ -13,7 +13,6 @@ import copy
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -22,6 +21,7 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output, new_raw_cell
 
 from autograder import cli, feedback, verdicts
+from autograder.assignment import load
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -233,7 +233,7 @@ def test_notebook_html_is_inert_and_cannot_pass_for_the_grader(rendered):
     assert soup.title.string == "search"
 
 
-def test_mathjax_sits_beside_the_students_folders_once(rendered):
+def test_mathjax_sits_in_the_students_folder(rendered):
     course, _ = rendered
     folder = Path(course, "feedback", STUDENT, "mathjax")
     sources = feedback.mathjax_sources()
@@ -259,8 +259,7 @@ TYPESET = """async () => {
   return {title: document.title, pwned: window.PWNED === undefined ? null : window.PWNED, links,
           fixed: fixed.map(e => e.outerHTML.slice(0, 80)),
           scripts: [...document.scripts].map(s => s.src),
-          typeset: document.querySelectorAll('mjx-container').length, raw,
-          errors: [...document.querySelectorAll('mjx-merror')].map(e => e.textContent)};
+          typeset: document.querySelectorAll('mjx-container').length, raw};
 }"""
 
 
@@ -340,8 +339,7 @@ def test_graded_hostile_submission_gets_a_safe_offline_page(tmp_path):
     graded = nbformat.read(os.path.join(course, "autograded", STUDENT, "search", "search.ipynb"), as_version=4)
     verdicts_written = [(c.outputs[0].get("traceback") or c.outputs[0].get("text", "").splitlines())[0]
                         for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade") and c.get("outputs")]
-    assert len(verdicts_written) == 3
+    assert len(verdicts_written) == len(load("search").questions)  # blank: every question fails
     assert_verdicts_framed(soup, verdicts_written)
-    assert "(Score: 0.0 / 8.0)" in soup.select_one(".panel-heading h4").get_text()
+    assert f"(Score: 0.0 / {float(row['max_score'])})" in soup.select_one(".panel-heading h4").get_text()
     assert_ran_nothing_and_typeset(open_offline(path, "feedback-hostile-graded.png"), path)
-    shutil.rmtree(course, ignore_errors=True)
