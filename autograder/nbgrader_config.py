@@ -11,6 +11,9 @@ this process (see its docstring). The other preprocessors are nbgrader's, or sma
 sanitizing drops the empty metadata nbgrader's ``DeduplicateIds`` leaves behind and does not report untouched
 hidden-test cells as changed; ``CheckCellMetadataOnce`` is nbgrader's metadata check, faster. The cell
 timeout is ``AUTOGRADER_CELL_TIMEOUT`` seconds (default 30).
+
+Feedback: nbgrader's ``generate_feedback`` with :class:`autograder.feedback.FeedbackExporter`, whose pages run
+no script from a notebook and load MathJax from the student's feedback folder.
 """
 
 import os
@@ -19,6 +22,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput, OverwriteKernelspec,
                                     SaveAutoGrades)
 
+from autograder import feedback
 from autograder.collect import LmsCollector, SafeExtractor
 from autograder.execute import (CheckCellMetadataOnce, DropEmptyNbgraderMetadata, ReleaseAwareOverwriteCells,
                                 SandboxedExecute)
@@ -66,5 +70,9 @@ c.Autograde.autograde_preprocessors = [
 # LMS downloads (Canvas, Moodle, Blackboard, plain names): `nbgrader zip_collect` reads them as the CLI does.
 c.ZipCollectApp.collector_plugin = LmsCollector
 c.ZipCollectApp.extractor_plugin = SafeExtractor
+
+# Feedback pages: notebook HTML sanitized, no script from a notebook runs, MathJax from the student's feedback
+# folder (autograder/feedback.py).
+feedback.configure(c)
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -138,7 +138,7 @@ def test_expected_results_cover_every_sample_and_name_their_mistakes():
     assert sorted(expected) == NAMES
     for name in NAMES:
         a = load(name)
-        students = {f.rsplit("_", 1)[0] for f in os.listdir(os.path.join(authoring.EXAMPLES, name))}
+        students = {f[: f.rindex(f"_{name}")] for f in os.listdir(os.path.join(authoring.EXAMPLES, name))}
         assert set(expected[name]) == students
         full = sum(q.points for q in a.questions)
         assert expected[name]["correct"]["score"] == expected[name]["correct"]["max_score"] == full

@@ -176,6 +176,9 @@ def test_a_broken_piece_costs_only_itself(course, tmp_path):
     text = authoring_text(work, "huge-result")
     assert "your result is" in text and "the limit is 64 KiB per case" in text
     assert rows["huge-result"]["tests"] == {"cost_hidden": 2, "grid_search_hidden": 0, "coarse_to_fine_hidden": 3}
+    assert cli.main(["--course-dir", work, "feedback", "search"]) == 0  # the foreign cells break no page
+    for student in robustness_submissions():
+        assert os.path.exists(os.path.join(work, "feedback", student, "search", "search.html")), student
 
 
 def authoring_text(course_dir: str, student: str) -> str:
