@@ -310,9 +310,10 @@ $$
 $t$ is incremented **first**, so the first step uses $t = 1$. The state keeps the *uncorrected* $m$ and $v$
 and the new $t$: return `(new_theta, AdamState(m_new, v_new, t_new))`.
 
-You may fold the two corrections into the step size, $\alpha_t = \alpha \sqrt{1 - \beta_2^{\,t}} / (1 - \beta_1^{\,t})$
-and $\theta \leftarrow \theta - \alpha_t\, m / (\sqrt{v} + \epsilon \sqrt{1 - \beta_2^{\,t}})$: that is the same
-step. With $\epsilon$ alone next to $\sqrt{v}$ (the "$\hat\epsilon$" of the paper's section 2) it is a slightly
+You may fold the two corrections into the step size,
+$\alpha_t = \alpha \sqrt{1 - \beta_2^{\,t}} / (1 - \beta_1^{\,t})$ and
+$\theta \leftarrow \theta - \alpha_t\, m / (\sqrt{v} + \epsilon \sqrt{1 - \beta_2^{\,t}})$: that is the same step.
+With $\epsilon$ alone next to $\sqrt{v}$ (the "$\hat\epsilon$" of the paper's section 2) it is a slightly
 different optimizer, which differs where gradients are tiny.
 """,
     solution=r'''
@@ -356,7 +357,8 @@ print("adam_step: visible tests passed")
     cases=[
         case(THETA, GRAD, adam([0.0, 0.0], [0.0, 0.0], 0), 0.1),
         case(THETA3, GRAD3, adam([0.1, -0.2, 0.3], [0.5, 1.0, 0.2], 3), 0.01),
-        case(ZERO, 0.01 * TINY, adam([0.0, 0.0], [0.0, 0.0], 0), note="defaults lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8; tiny gradients"),
+        case(ZERO, 0.01 * TINY, adam([0.0, 0.0], [0.0, 0.0], 0),
+             note="defaults lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8; tiny gradients"),
         case(THETA22, GRAD22, adam([[0.2, -0.5], [1.0, 0.3]], [[0.1, 0.4], [2.0, 0.5]], 10), 0.05, 0.8, 0.99, 0.001),
     ],
     mistakes=(
@@ -578,7 +580,8 @@ def inverse_sqrt_decay(lr0):
 
 
 def cosine_decay(lr0, t_max, lr_min=0.0):
-    return lambda t: np.float32(lr_min) + np.float32(0.5 * (lr0 - lr_min)) * (1 + np.cos(np.float32(math.pi * t / t_max)))
+    half = np.float32(0.5 * (lr0 - lr_min))
+    return lambda t: np.float32(lr_min) + half * (1 + np.cos(np.float32(math.pi * t / t_max)))
 """),
         alternative("alt-other-algebra", code=r"""
 def step_decay(lr0, step_size, gamma=0.1):

@@ -3,8 +3,8 @@ largest stable learning rate, the smoothed cost curve, the numeric gradient and 
 of lecture 004's network.
 
 Fixed numbers. Each mistake gives a different answer from the right one on at least one case (β ≠ 0.5 for
-the slide's EMA, h large enough that a forward difference shows). The default h is tested on Rosenbrock, which is
-not quadratic, so a much larger default (1e-3 and up) shows.
+the slide's EMA, h large enough that a forward difference shows). The default h is tested on Rosenbrock,
+which is not quadratic, so a much larger default (1e-3 and up) shows.
 """
 
 import numpy as np
@@ -442,7 +442,7 @@ def ema(values, beta, bias_correction=False):
 """),
         alternative("alt-other-algebra", code=r"""
 def ema(values, beta, bias_correction=False):
-    # no loop: C'_i = beta^i C_0 + (1 - beta) sum_{1 <= k <= i} beta^(i-k) C_k, a lower-triangular matrix product
+    # no loop: C'_i = beta^i C_0 + (1 - beta) sum_{1 <= k <= i} beta^(i-k) C_k, a lower-triangular product
     values = np.asarray(values, dtype=float)
     i = np.arange(len(values))
     powers = np.tril(beta ** np.maximum(i[:, None] - i[None, :], 0))

@@ -4,9 +4,9 @@ driver on problems with several parameters, and L-BFGS's two-loop recursion.
 Fixed numbers, and for the longer L-BFGS histories a seeded generator. One Newton case has negative curvature:
 the instructions say that H may be indefinite (so a Cholesky solve is ruled out) and that ``inv`` is fine.
 ``newton`` is compared to a relative 1e-3: from Rosenbrock's classic start, its second step leaves a nearly
-singular Hessian, which magnifies the rounding of a float32 implementation to a few 1e-4. Every Newton case has a non-zero
-gradient, so θ + H⁻¹g (sign error) and θ − Hg (H not inverted) differ from θ − H⁻¹g. A singular Hessian is an
-expected error: where the reference raises a ``ValueError`` (``np.linalg.LinAlgError`` is one), the student's
+singular Hessian, which magnifies the rounding of a float32 implementation to a few 1e-4. Every Newton case has a
+non-zero gradient, so θ + H⁻¹g (sign error) and θ − Hg (H not inverted) differ from θ − H⁻¹g. A singular
+Hessian is an expected error: where the reference raises a ``ValueError`` (``np.linalg.LinAlgError`` is one), the student's
 function must raise one too. The two-loop cases have curvature pairs whose scaling γ = sᵀy / yᵀy is not 1,
 and histories of up to five pairs, so that running a loop in the wrong order or leaving out γ changes the
 answer; the case with no history (r = g) and the one with a single pair are right whatever the loop order.
