@@ -86,10 +86,15 @@ def grading_note(a: Assignment) -> str:
             f"another order of the same operations are all fine. A list or tuple of numbers or of arrays counts "
             f"as the array it makes; a result with several parts, such as `(theta, state)`, must keep the order "
             f"the instructions give.")
-    tighter = [q for q in a.questions if (q.rtol, q.atol) != (RTOL, ATOL)]
-    for q in tighter:
-        note += (f" `{q.function}` is checked more closely, to a relative {_power(q.rtol)} (absolute "
-                 f"{_power(q.atol)}): compute it in float64, numpy's default.")
+    for q in a.questions:
+        if (q.rtol, q.atol) == (RTOL, ATOL):
+            continue
+        if q.rtol <= RTOL and q.atol <= ATOL:
+            note += (f" `{q.function}` is checked more closely, to a relative {_power(q.rtol)} (absolute "
+                     f"{_power(q.atol)}): compute it in float64, numpy's default.")
+        else:
+            note += (f" `{q.function}` is compared to a relative {_power(q.rtol)} (absolute {_power(q.atol)}), "
+                     f"because its cases magnify rounding errors.")
     return note
 
 

@@ -3,12 +3,13 @@ largest stable learning rate, the smoothed cost curve, the numeric gradient and 
 of lecture 004's network.
 
 Fixed numbers. Each mistake gives a different answer from the right one on at least one case (β ≠ 0.5 for
-the slide's EMA, h large enough that a forward difference shows).
+the slide's EMA, h large enough that a forward difference shows). The default h is tested on Rosenbrock,
+which is not quadratic, so a much larger default (1e-3 and up) shows.
 """
 
 import numpy as np
 
-from autograder.assignment import Assignment, Question, case, mistake, variant
+from autograder.assignment import Assignment, Question, alternative, case, mistake, variant
 from autograder.probe.objects import Bowl, Cubic, Rosenbrock
 
 HOURS = np.array([1.0, 2.0, 3.0])
@@ -49,9 +50,10 @@ many parameters, or for a whole data set. Fill in every `YOUR CODE HERE` (delete
 wrong; your instructor's grader runs more cases, so a function that only fits the visible tests will lose
 points.
 
-Rules: use numpy only; no Python loops over samples or over candidate weights (a loop over the steps of
-training, over the values of a curve, or over the coordinates of a numeric gradient is fine); never change
-your inputs in place (`w -= ...` on an argument): work on new arrays.
+Rules: use numpy (and Python's `math` for single numbers) only; no Python loops over samples or over
+candidate weights (a loop over the steps of training, over the values of a curve, or over the coordinates of a
+numeric gradient is fine); never change your inputs in place (`w -= ...` on an argument): work on new arrays
+(changing a copy you made, with `np.array(...)` or `.copy()`, is fine).
 """
 
 SETUP = r"""
@@ -107,6 +109,29 @@ print("gradient: visible tests passed")
                 "your result is exactly N times the expected one: you summed over the N samples where the "
                 "gradient of the cost is their mean; divide by N (or use `np.mean`)",
                 ("np.mean(2 * x", "np.sum(2 * x")),
+    ),
+    alternatives=(
+        alternative("alt-lists", code=r"""
+def gradient(w, x, y):
+    slopes = np.mean(2 * x * (np.asarray(w, dtype=float)[..., None] * x - y), axis=-1)
+    return slopes.tolist()  # a Python float for one weight, nested lists for an array of weights
+"""),
+        alternative("alt-float32", code=r"""
+def gradient(w, x, y):
+    w = np.asarray(w, dtype=np.float32)
+    x, y = np.float32(x), np.float32(y)
+    return np.mean(2 * x * (w[..., None] * x - y), axis=-1)
+"""),
+        alternative("alt-other-algebra", code=r"""
+def gradient(w, x, y):
+    # mean(2 x (x w - y)) = 2 (mean(x^2) w - mean(x y)): broadcasts over w of any shape
+    return 2 * (np.asarray(w, dtype=float) * np.mean(x * x) - np.mean(x * y))
+"""),
+        alternative("alt-loops", code=r"""
+def gradient(w, x, y):
+    terms = 2 * np.multiply.outer(w, x) * x - 2 * x * y  # 2 x^2 w - 2 x y
+    return np.asarray(np.sum(terms, axis=-1) / len(x))  # a 0-d array for one weight
+"""),
     ),
 )
 
@@ -176,6 +201,50 @@ print("train: visible tests passed")
             "        w -= lr * gradient(w, x, y)  # in place: w is w0 itself when w0 is a float array\n"
             "        ws.append(w.copy())")),
     ),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def train(w0, x, y, lr, n_steps):
+    w = np.array(w0, dtype=float)  # a copy: updating it in place leaves w0 as it was
+    ws = np.empty((n_steps + 1,) + w.shape)
+    costs = np.empty_like(ws)
+    for t in range(n_steps + 1):
+        ws[t] = w
+        costs[t] = cost(w, x, y)
+        w -= lr * gradient(w, x, y)
+    return ws, costs
+"""),
+        alternative("alt-lists", code=r"""
+def train(w0, x, y, lr, n_steps):
+    ws = [w0]
+    w = w0
+    for _ in range(n_steps):
+        w = w - lr * np.asarray(gradient(w, x, y))
+        ws.append(w)
+    return ws, [cost(w, x, y) for w in ws]  # lists: of numbers, or of arrays when w0 is an array
+"""),
+        alternative("alt-float32", code=r"""
+def train(w0, x, y, lr, n_steps):
+    x, y = np.float32(x), np.float32(y)
+    w = np.asarray(w0, dtype=np.float32)
+    ws = [w]
+    for _ in range(n_steps):
+        w = w - np.float32(lr) * gradient(w, x, y)
+        ws.append(w)
+    ws = np.array(ws)
+    return ws, cost(ws, x, y)
+"""),
+        alternative("alt-other-algebra", code=r"""
+def train(w0, x, y, lr, n_steps):
+    w = np.asarray(w0, dtype=float)
+    ws, costs = [], []
+    for step in range(n_steps + 1):
+        ws.append(w)
+        costs.append(cost(w, x, y))
+        if step < n_steps:
+            w = w + (-lr) * gradient(w, x, y)
+    return np.stack(ws), np.stack(costs)
+"""),
+    ),
     fields=('ws', 'costs'),
 )
 
@@ -235,6 +304,38 @@ print("max_stable_lr: visible tests passed")
         mistake("hessian-factor", "the Hessian's factor 2 left out",
                 "your threshold is twice the right one: the Hessian of (1/N)‖Xθ − y‖² is H = (2/N)XᵀX, and GD "
                 "converges for η < 2/λ_max(H) = N/λ_max(XᵀX)", ("float(X.shape[0] /", "float(2 * X.shape[0] /")),
+    ),
+    alternatives=(
+        alternative("alt-lists", code=r"""
+def max_stable_lr(x):
+    X = np.asarray(x, dtype=float)
+    X = X.reshape(len(X), -1)  # (N,) -> (N, 1); (N, d) stays
+    lam = np.linalg.eigvalsh(X.T @ X)[-1]  # eigvalsh sorts the eigenvalues in ascending order
+    return len(X) / lam  # a numpy float64
+"""),
+        alternative("alt-float32", code=r"""
+def max_stable_lr(x):
+    X = np.asarray(x, dtype=np.float32)
+    if X.ndim == 1:
+        return 1 / np.mean(X**2)
+    return X.shape[0] / np.linalg.eigvalsh(X.T @ X).max()
+"""),
+        alternative("alt-other-algebra", code=r"""
+def max_stable_lr(x):
+    X = np.asarray(x, dtype=float)
+    if X.ndim == 1:
+        return float(len(X) / (X @ X))  # 1 / mean(x^2)
+    H = 2 / len(X) * X.T @ X
+    return 2 / np.linalg.norm(H, 2)  # the spectral norm of a symmetric PSD matrix is its largest eigenvalue
+"""),
+        alternative("alt-loops", code=r"""
+def max_stable_lr(x):
+    X = np.asarray(x, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    sigma = np.linalg.svd(X, compute_uv=False)  # singular values of X: sigma^2 are the eigenvalues of X^T X
+    return np.asarray(X.shape[0] / sigma[0] ** 2)
+"""),
     ),
 )
 
@@ -300,6 +401,58 @@ print("ema: visible tests passed")
                  "    return np.concatenate([values[:1], beta * values[1:] + (1 - beta) * values[:-1]])\n"
                  "    out = np.empty_like(values)")),
     ),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def ema(values, beta, bias_correction=False):
+    if bias_correction:
+        out, m = [], 0.0
+        for t, value in enumerate(values, start=1):
+            m = beta * m + (1 - beta) * value
+            out.append(m / (1 - beta**t))  # the correction, step by step
+        return np.array(out)
+    out = np.array(values, dtype=float)  # a copy, smoothed in place
+    for i in range(1, len(out)):
+        out[i] = beta * out[i - 1] + (1 - beta) * out[i]
+    return out
+"""),
+        alternative("alt-lists", code=r"""
+import math
+
+
+def ema(values, beta, bias_correction=False):
+    smoothed = []
+    m = 0 if bias_correction else values[0]
+    for t in range(1, len(values) + 1):
+        m = m + (1 - beta) * (values[t - 1] - m)  # the same average, written as a correction of m
+        smoothed.append(m / (1 - math.pow(beta, t)) if bias_correction else m)
+    return smoothed  # a list of floats
+"""),
+        alternative("alt-float32", code=r"""
+def ema(values, beta, bias_correction=False):
+    values = np.asarray(values, dtype=np.float32)
+    beta = np.float32(beta)
+    out = np.zeros_like(values)
+    m = np.float32(0) if bias_correction else values[0]
+    for i in range(len(values)):
+        m = beta * m + (1 - beta) * values[i]
+        out[i] = m
+    if bias_correction:
+        out = out / (1 - beta ** np.arange(1, len(values) + 1, dtype=np.float32))
+    return out
+"""),
+        alternative("alt-other-algebra", code=r"""
+def ema(values, beta, bias_correction=False):
+    # no loop: C'_i = beta^i C_0 + (1 - beta) sum_{1 <= k <= i} beta^(i-k) C_k, a lower-triangular product
+    values = np.asarray(values, dtype=float)
+    i = np.arange(len(values))
+    powers = np.tril(beta ** np.maximum(i[:, None] - i[None, :], 0))
+    if bias_correction:
+        return (1 - beta) * powers @ values / (1 - beta ** (i + 1))
+    weights = (1 - beta) * powers
+    weights[:, 0] = beta**i
+    return weights @ values
+"""),
+    ),
 )
 
 NUMERICAL_GRADIENT = Question(
@@ -354,6 +507,7 @@ print("numerical_gradient: visible tests passed")
         case(Bowl([2.0], [14 / 3]), np.array([1.0]), note="the lecture's cost (14/3)(ω − 2)², default h"),
         case(Rosenbrock(), np.array([-1.0, 1.5]), 0.001),
         case(Cubic(), np.array([[1.0, 0.5], [-1.0, 2.0]]), 0.1, note="f(θ) = Σ θᵢⱼ³ + θ₀₁θ₁₀"),
+        case(Rosenbrock(), np.array([0.5, 0.5]), note="default h"),
     ],
     mistakes=(
         mistake("forward-difference", "forward difference",
@@ -361,6 +515,37 @@ print("numerical_gradient: visible tests passed")
                 "(f(θ + h eᵢ) − f(θ − h eᵢ))/(2h) is O(h²)",
                 ("(float(f(theta + step)) - float(f(theta - step))) / (2 * h)",
                  "(float(f(theta + step)) - float(f(theta))) / h")),
+    ),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def numerical_gradient(f, theta, h=1e-5):
+    theta = np.asarray(theta, dtype=float)
+    grad = np.zeros(theta.size)
+    for i in range(theta.size):
+        plus = theta.flatten()  # flatten copies: changing it in place leaves theta alone
+        minus = theta.flatten()
+        plus[i] += h
+        minus[i] -= h
+        grad[i] = (f(plus.reshape(theta.shape)) - f(minus.reshape(theta.shape))) / (2 * h)
+    return grad.reshape(theta.shape)
+"""),
+        alternative("alt-lists", code=r"""
+def numerical_gradient(f, theta, h=1e-5):
+    theta = np.asarray(theta, dtype=float)
+    grad = np.zeros_like(theta)
+    for i, _ in np.ndenumerate(theta):
+        step = np.zeros_like(theta)
+        step[i] = h
+        grad[i] = (f(theta + step) - f(theta - step)) / (2 * h)
+    return grad.tolist()  # nested lists of the shape of theta
+"""),
+        alternative("alt-other-algebra", code=r"""
+def numerical_gradient(f, theta, h=1e-5):
+    theta = np.asarray(theta, dtype=float)
+    steps = h * np.eye(theta.size).reshape((theta.size,) + theta.shape)  # h e_i, one per coordinate
+    diffs = np.array([f(theta + e) - f(theta - e) for e in steps])
+    return (0.5 / h * diffs).reshape(theta.shape)
+"""),
     ),
     rtol=1e-6,
     atol=1e-7,
@@ -425,6 +610,32 @@ print("last_layer_gradient: visible tests passed")
     mistakes=(
         mistake(SIGN, "sign error", "your result has the opposite sign of the expected one: check the sign of each "
                 "term of the derivative (d/dŷ (y − ŷ)² = −2(y − ŷ))", ("dl_dyhat = -2 * (y", "dl_dyhat = 2 * (y")),
+    ),
+    alternatives=(
+        alternative("alt-lists", code=r"""
+def last_layer_gradient(n, w, b, y):
+    n, w, y = np.asarray(n, dtype=float), np.asarray(w, dtype=float), np.asarray(y, dtype=float)
+    r = -2 * (y - (n @ w + b))
+    return [(n.T @ r / len(y)).tolist(), np.mean(r)]  # a list [dw as a list, db as a numpy float]
+"""),
+        alternative("alt-float32", code=r"""
+def last_layer_gradient(n, w, b, y):
+    n, w, y = np.float32(n), np.float32(w), np.float32(y)
+    dl_dyhat = -2 * (y - (n @ w + np.float32(b)))
+    return n.T @ dl_dyhat / len(y), np.mean(dl_dyhat)
+"""),
+        alternative("alt-other-algebra", code=r"""
+def last_layer_gradient(n, w, b, y):
+    r = 2 * (n @ w + b - y)  # dL/dy_hat of each sample, times N
+    return np.mean(r[:, None] * n, axis=0), float(r.mean())
+"""),
+        alternative("alt-loops", code=r"""
+def last_layer_gradient(n, w, b, y):
+    residual = n @ w + b - y
+    dw = np.einsum("nk,n->k", n, 2 * residual) / len(y)
+    db = np.sum(2 * residual) / len(y)
+    return dw, np.asarray(db)  # db as a 0-d array
+"""),
     ),
     md_id="last_layer_md",
     visible_id="last_layer_visible",

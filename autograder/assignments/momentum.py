@@ -3,13 +3,15 @@ and a driver that runs it on a quadratic with several parameters.
 
 Fixed numbers. Steps start from a non-zero velocity in most cases, so that the other momentum convention
 (lecture 004's v ← λv − ηg, θ ← θ + v), dampening, the learning rate inside the velocity and Nesterov with
-the old velocity all give a different answer from the right one; one case has μ = 0 (momentum ≡ GD).
-States are compared by their field values (a student's own NamedTuple with a field ``v`` is fine).
+the old velocity all give a different answer from the right one; one case has μ = 0 (momentum ≡ GD). The
+cases that use the defaults (μ = 0.9, n_steps = 100) start from a non-zero velocity or take 100 steps, so that
+another default gives another answer.
+States are compared field by field, in order (a student's own NamedTuple whose only field is ``v`` is fine).
 """
 
 import numpy as np
 
-from autograder.assignment import Assignment, Question, case, mistake, variant
+from autograder.assignment import Assignment, Question, alternative, case, mistake, variant
 from autograder.probe.objects import Quadratic, state
 
 V_LINE = "v = momentum * np.asarray(state.v, dtype=float) + grad"
@@ -40,9 +42,10 @@ then run the tests under each function. The visible tests tell you what is wrong
 runs more cases (more parameters, other states and hyperparameters), so a function that only fits the
 visible tests will lose points.
 
-Rules: use numpy only; $\theta$ may be an array of any shape (work elementwise, no loops over
-parameters; a loop over the steps of the driver is fine); never change your inputs in place
-(`theta -= ...` or `state.v *= ...` on an argument): build new arrays.
+Rules: use numpy (and Python's `math` for single numbers) only; $\theta$ may be an array of any shape (work
+elementwise, no loops over parameters; a loop over the steps of the driver is fine); never change your inputs
+in place (`theta -= ...` or `state.v *= ...` on an argument): build new arrays (changing a copy you made,
+with `np.array(...)` or `.copy()`, is fine).
 """
 
 SETUP = r"""
@@ -85,8 +88,8 @@ $$
 
 with the **new** velocity $v_{t+1}$ in the step.
 
-Return a tuple `(new_theta, new_state)`, where `new_state = MomentumState(v_new)` (any NamedTuple with a
-field `v` is fine). Do not modify `theta`, `grad` or `state`.
+Return a tuple `(new_theta, new_state)`, where `new_state = MomentumState(v_new)` (your own NamedTuple is
+fine if `v` is its only field). Do not modify `theta`, `grad` or `state`.
 """,
     solution=r'''
 def momentum_step(theta, grad, state, lr, momentum=0.9, nesterov=False):
@@ -104,10 +107,13 @@ def momentum_step(theta, grad, state, lr, momentum=0.9, nesterov=False):
 theta = np.array([1.0, -2.0])
 state = momentum_init(theta)
 theta1, state1 = momentum_step(theta, np.array([1.0, -20.0]), state, lr=0.1)
+assert isinstance(state1, tuple) and len(state1) == 1, (
+    f"the new state should be MomentumState(v_new), a NamedTuple whose only field is v; got {state1!r}")
 assert np.allclose(state1.v, [1.0, -20.0]), (
     f"from v = 0 the new velocity is v = 0.9 * 0 + g = [1, -20], got {state1.v}. Keep raw gradients in v "
     "(not -lr * g as in lecture 004's form, not (1 - momentum) * g)")
 assert np.allclose(theta1, [0.9, 0.0]), f"theta - lr * v = [1, -2] - 0.1 * [1, -20] = [0.9, 0], got {theta1}"
+v1_before, theta1_before = np.copy(state1.v), np.copy(theta1)
 theta2, state2 = momentum_step(theta1, np.array([1.0, -10.0]), state1, lr=0.1, momentum=0.9)
 assert np.allclose(state2.v, [1.9, -28.0]), f"v = 0.9 * [1, -20] + [1, -10] = [1.9, -28], got {state2.v}"
 assert np.allclose(theta2, [0.71, 2.8]), (
@@ -117,14 +123,14 @@ assert np.allclose(state3.v, [1.9, -28.0]), f"Nesterov updates v the same way: [
 assert np.allclose(theta3, [0.629, 3.52]), (
     f"Nesterov: theta - lr * (g + momentum * v_new) = [0.629, 3.52], got {theta3}: "
     "use the NEW velocity in the step")
-assert np.array_equal(state1.v, [1.0, -20.0]) and np.array_equal(theta1, [0.9, 0.0]), (
+assert np.array_equal(state1.v, v1_before) and np.array_equal(theta1, theta1_before), (
     "momentum_step changed its input state or theta in place: build new arrays")
 theta4, _ = momentum_step(theta, np.array([3.0, -4.0]), MomentumState(np.array([5.0, 5.0])), 0.1, momentum=0.0)
 assert np.allclose(theta4, [0.7, -1.6]), f"with momentum=0 a step is plain gradient descent: [0.7, -1.6], got {theta4}"
 print("momentum_step: visible tests passed")
 """,
     cases=[
-        case(np.array([1.0, -2.0]), np.array([1.0, -20.0]), velocity(np.array([0.0, 0.0])), 0.05, note="defaults: μ = 0.9"),
+        case(np.array([1.0, -2.0]), np.array([1.0, -20.0]), velocity(np.array([0.5, -4.0])), 0.05, note="defaults: μ = 0.9"),
         case(np.array([0.5, 1.5, -1.0]), np.array([2.0, -1.0, 0.5]), velocity(np.array([1.0, 0.5, -2.0])), 0.1, 0.8),
         case(np.array([[1.0, 2.0], [-1.0, 0.0]]), np.array([[0.5, -1.0], [2.0, 1.0]]), velocity(np.array([[1.0, 0.0], [-1.0, 2.0]])), 0.1, 0.9, True),
         case(np.array([2.0, -1.0, 0.0]), np.array([-1.0, 3.0, 2.0]), velocity(np.array([0.5, 1.0, -1.0])), 0.2, 0.5, nesterov=True),
@@ -155,6 +161,52 @@ print("momentum_step: visible tests passed")
     ),
     variants=(
         variant("mutates-input", (V_LINE, "v = state.v  # reuse the state's array\n    v *= momentum\n    v += grad")),
+    ),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def momentum_step(theta, grad, state, lr, momentum=0.9, nesterov=False):
+    v = np.array(state.v, dtype=float)  # copies: changed in place below, the inputs stay as they were
+    v *= momentum
+    v += grad
+    new_theta = np.array(theta, dtype=float)
+    if nesterov:
+        new_theta -= lr * (grad + momentum * v)
+    else:
+        new_theta -= lr * v
+    return new_theta, MomentumState(v)
+"""),
+        alternative("alt-lists", code=r"""
+from collections import namedtuple
+
+Velocity = namedtuple("Velocity", ["v"])  # my own state type, with the field v
+
+
+def momentum_step(theta, grad, state, lr, momentum=0.9, nesterov=False):
+    v = momentum * np.asarray(state.v) + np.asarray(grad)
+    step = np.asarray(grad) + momentum * v if nesterov else v
+    return (np.asarray(theta) - lr * step).tolist(), Velocity(v.tolist())  # lists of floats
+"""),
+        alternative("alt-float32", code=r"""
+def momentum_step(theta, grad, state, lr, momentum=0.9, nesterov=False):
+    theta = np.asarray(theta, dtype=np.float32)
+    grad = np.asarray(grad, dtype=np.float32)
+    v = np.float32(momentum) * np.asarray(state.v, dtype=np.float32) + grad
+    direction = grad + np.float32(momentum) * v if nesterov else v
+    return theta - np.float32(lr) * direction, MomentumState(v)
+"""),
+        alternative("alt-other-algebra", code=r"""
+class Velocity(NamedTuple):  # my own NamedTuple, with the field v
+    v: np.ndarray
+
+
+def momentum_step(theta, grad, state, lr, momentum=0.9, nesterov=False):
+    if nesterov:
+        # g + mu (mu v + g) = (1 + mu) g + mu^2 v
+        new_theta = theta - lr * ((1 + momentum) * grad + momentum**2 * state.v)
+    else:
+        new_theta = theta - lr * momentum * state.v - lr * grad
+    return new_theta, Velocity(v=momentum * state.v + grad)
+"""),
     ),
     fields=('theta', 'state'),
 )
@@ -224,12 +276,52 @@ print("minimize: visible tests passed")
         case(VALLEY.grad, np.array([1.0, -2.0]), 0.05, 0.9, False, 12),
         case(ROTATED.grad, np.array([-1.0, 2.0]), 0.05, 0.8, True, 10),
         case(BOWL3.grad, np.array([2.0, 0.0, -1.0]), 0.1, 0.5, False, 8),
-        case(VALLEY.grad, np.array([1.0, 1.0]), 0.02, n_steps=5, note="defaults: μ = 0.9, no Nesterov"),
+        case(VALLEY.grad, np.array([1.0, 1.0]), 0.02, note="defaults: μ = 0.9, no Nesterov, n_steps = 100"),
     ],
     mistakes=(
         mistake("off-by-one", "off by one in n_steps", "your trajectory is one step short: `range(n_steps)` runs "
                 "exactly n_steps times, and the trajectory holds theta0 and the n_steps points after it",
                 ("for _ in range(n_steps):", "for _ in range(1, n_steps):")),
+    ),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def minimize(grad_fn, theta0, lr, momentum=0.9, nesterov=False, n_steps=100):
+    path = np.empty((n_steps + 1, np.size(theta0)))
+    path[0] = theta0
+    state = momentum_init(theta0)
+    for t in range(n_steps):
+        path[t + 1], state = momentum_step(path[t], grad_fn(path[t]), state, lr, momentum, nesterov)
+    return path
+"""),
+        alternative("alt-lists", code=r"""
+def minimize(grad_fn, theta0, lr, momentum=0.9, nesterov=False, n_steps=100):
+    theta, state = theta0, momentum_init(theta0)
+    thetas = [theta0]
+    for _ in range(n_steps):
+        theta, state = momentum_step(theta, grad_fn(np.asarray(theta)), state, lr, momentum, nesterov)
+        thetas.append(theta)
+    return thetas  # a list of n_steps + 1 points
+"""),
+        alternative("alt-float32", code=r"""
+def minimize(grad_fn, theta0, lr, momentum=0.9, nesterov=False, n_steps=100):
+    theta = np.asarray(theta0, dtype=np.float32)
+    state = momentum_init(theta)
+    thetas = [theta]
+    for _ in range(n_steps):
+        theta, state = momentum_step(theta, np.float32(grad_fn(theta)), state, lr, momentum, nesterov)
+        thetas.append(theta)
+    return np.array(thetas, dtype=np.float32)
+"""),
+        alternative("alt-other-algebra", code=r"""
+def minimize(grad_fn, theta0, lr, momentum=0.9, nesterov=False, n_steps=100):
+    theta = np.asarray(theta0, dtype=float)
+    state = momentum_init(theta)
+    path = theta[None, :]
+    while len(path) <= n_steps:
+        theta, state = momentum_step(theta, grad_fn(theta), state, lr=lr, momentum=momentum, nesterov=nesterov)
+        path = np.vstack([path, theta])
+    return path
+"""),
     ),
 )
 

@@ -1,14 +1,16 @@
 """Assignment 1 (lecture 000, 穷举法 and 分治法): the cost of the linear model, exhaustive search and
 coarse-to-fine search.
 
-The search problems are bowls with a unique minimum on their grid, so any correct tie-breaking gives the same
-answer, and a unique maximum, so that "argmax instead of argmin" is a different answer. The lecture's cost
+The search problems are bowls with a unique minimum on their grid (on every level of coarse to fine: the
+lecture's cost is searched on [0, 4.5], since on [0, 5] its minimum 2 lies halfway between the centres 1.5 and
+2.5), so any correct tie-breaking gives the same answer (an alternative keeps the last of equal bests), and a
+unique maximum, so that "argmax instead of argmin" is a different answer. The lecture's cost
 of one weight is the bowl (14/3)(ω − 2)² (the mean of (xω − 2x)² over x = 1, 2, 3).
 """
 
 import numpy as np
 
-from autograder.assignment import Assignment, Question, case, mistake, variant
+from autograder.assignment import Assignment, Question, alternative, case, mistake, variant
 from autograder.probe.objects import Bowl
 
 HOURS = np.array([1.0, 2.0, 3.0])
@@ -34,8 +36,9 @@ You will write three functions. Fill in every `YOUR CODE HERE` (delete the `rais
 then run the tests under each function. The visible tests tell you what is wrong; your instructor's grader
 runs more cases, so a function that only fits the visible tests will lose points.
 
-Rules: use numpy only, no Python loops over samples or grid points (the search levels may loop), and never
-change your inputs in place (`x -= ...`): work on new arrays.
+Rules: use numpy (and Python's `math` for single numbers) only, no Python loops over samples or grid points
+(the search levels may loop), and never change your inputs in place (`x -= ...`): work on new arrays
+(changing a copy you made, with `np.array(...)` or `.copy()`, is fine).
 """
 
 SETUP = r"""
@@ -99,6 +102,32 @@ print("cost: visible tests passed")
                                   "residuals\n        return np.mean(y ** 2)\n    return np.mean(")),
         variant("raises", ("axis=-1)", "axis=-1) * N / n_samples")),
     ),
+    alternatives=(
+        alternative("alt-lists", code=r"""
+def cost(w, x, y):
+    w = np.asarray(w, dtype=float)
+    costs = ((w[..., None] * np.asarray(x) - np.asarray(y)) ** 2).mean(axis=-1)
+    return costs.tolist()  # a float for one weight, (nested) lists of floats for an array of weights
+"""),
+        alternative("alt-float32", code=r"""
+def cost(w, x, y):
+    w = np.asarray(w, dtype=np.float32)
+    x = np.asarray(x, dtype=np.float32)
+    y = np.asarray(y, dtype=np.float32)
+    return np.mean((w[..., None] * x - y) ** 2, axis=-1)
+"""),
+        alternative("alt-other-algebra", code=r"""
+def cost(w, x, y):
+    # mean((x w - y)^2) = mean(x^2) w^2 - 2 mean(x y) w + mean(y^2), for every w at once
+    w = np.asarray(w, dtype=float)
+    return np.mean(x**2) * w**2 - 2 * np.mean(x * y) * w + np.mean(y**2)
+"""),
+        alternative("alt-loops", code=r"""
+def cost(w, x, y):
+    residuals = np.multiply.outer(w, x) - y
+    return np.asarray(np.sum(residuals**2, axis=-1) / len(x))  # a 0-d array for one weight
+"""),
+    ),
 )
 
 GRID_SEARCH = Question(
@@ -150,6 +179,43 @@ print("grid_search: visible tests passed")
         mistake("sign-error", "sign error (maximizes)", "you kept the largest value (argmax / max) where the search "
                 "must keep the smallest (argmin / min)", ("np.argmin(values)", "np.argmax(values)")),
     ),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def grid_search(f, bounds, points_per_dim):
+    axes = []
+    for lo, hi in bounds:  # a loop over the dimensions, not over the grid points
+        axes.append(np.linspace(lo, hi, points_per_dim))
+    grids = np.meshgrid(*axes)  # numpy's default "xy" indexing: the same points in another order
+    points = np.column_stack([g.ravel() for g in grids])
+    values = f(points)
+    i = np.argmin(values)
+    return points[i], values[i], points.shape[0]
+"""),
+        alternative("alt-lists", code=r"""
+def grid_search(f, bounds, points_per_dim):
+    axes = [np.linspace(lo, hi, points_per_dim) for lo, hi in bounds]
+    points = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(bounds))
+    values = np.asarray(f(points))
+    best = np.argmin(values)
+    return [list(points[best]), values.min(), points_per_dim ** len(bounds)]
+"""),
+        alternative("alt-float32", code=r"""
+def grid_search(f, bounds, points_per_dim):
+    axes = [np.linspace(lo, hi, points_per_dim, dtype=np.float32) for lo, hi in bounds]
+    points = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(bounds))
+    values = np.asarray(f(points), dtype=np.float32)
+    best = int(np.argmin(values))
+    return points[best], values[best], len(points)
+"""),
+        alternative("alt-other-algebra", code=r"""
+def grid_search(f, bounds, points_per_dim):
+    d = len(bounds)
+    points = np.mgrid[tuple(slice(lo, hi, complex(0, points_per_dim)) for lo, hi in bounds)].reshape(d, -1).T
+    values = np.asarray(f(points))
+    index = np.unravel_index(values.argmin(), values.shape)
+    return points[index], float(values[index]), int(values.size)
+"""),
+    ),
     md_id='grid_md',
     fields=('best_theta', 'best_value', 'evaluations'),
 )
@@ -199,7 +265,7 @@ print("coarse_to_fine: visible tests passed")
 """,
     cases=[
         case(Bowl([1.3, 2.6]), [(0.0, 4.0), (0.0, 4.0)], note="the lecture's 16 + 16"),
-        case(LECTURE_COST, [(0.0, 5.0)], 5, 3, note="the lecture's cost"),
+        case(LECTURE_COST, [(0.0, 4.5)], 5, 3, note="the lecture's cost"),
         case(Bowl([0.35, -0.8, 0.1], [1.0, 2.0, 3.0]), [(-1.0, 1.0)] * 3, 3, 2),
     ],
     mistakes=(
@@ -212,6 +278,76 @@ print("coarse_to_fine: visible tests passed")
                                   "    level = 0\n    while level < levels:  # forgot level += 1")),
         variant("kernel-exit", ("    box = np.array(bounds, dtype=float)",
                                 "    import os\n    os._exit(1)\n    box = np.array(bounds, dtype=float)")),
+    ),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def coarse_to_fine(f, bounds, points_per_dim=4, levels=2):
+    # recursion: search this box, then the part around its best centre with one level fewer
+    lo = np.array([b[0] for b in bounds], dtype=float)
+    hi = np.array([b[1] for b in bounds], dtype=float)
+    width = (hi - lo) / points_per_dim
+    axes = [np.linspace(l + w / 2, h - w / 2, points_per_dim) for l, h, w in zip(lo, hi, width)]
+    points = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(bounds))
+    values = np.asarray(f(points))
+    best = points[np.flatnonzero(values == values.min())[-1]]  # the last of equally good centres
+    if levels == 1:
+        return best, float(values.min()), len(points)
+    box = [(c - w / 2, c + w / 2) for c, w in zip(best, width)]
+    theta, value, evaluations = coarse_to_fine(f, box, points_per_dim, levels - 1)
+    return theta, value, evaluations + len(points)
+"""),
+        alternative("alt-lists", code=r"""
+def coarse_to_fine(f, bounds, points_per_dim=4, levels=2):
+    box = [list(b) for b in bounds]
+    evaluations = 0
+    for level in range(levels):
+        axes = []
+        for lo, hi in box:
+            step = (hi - lo) / points_per_dim
+            axes.append((lo + step / 2 + step * np.arange(points_per_dim)).tolist())
+        points = np.array(np.meshgrid(*axes, indexing="ij")).reshape(len(box), -1).T
+        values = f(points)
+        best = int(np.argmin(values))
+        theta = points[best].tolist()
+        value = values[best]
+        evaluations += len(points)
+        box = [[t - (hi - lo) / points_per_dim / 2, t + (hi - lo) / points_per_dim / 2]
+               for t, (lo, hi) in zip(theta, box)]
+    return tuple(theta), value, evaluations
+"""),
+        alternative("alt-float32", code=r"""
+def coarse_to_fine(f, bounds, points_per_dim=4, levels=2):
+    box = np.array(bounds, dtype=np.float32)
+    evaluations = 0
+    for _ in range(levels):
+        width = (box[:, 1] - box[:, 0]) / np.float32(points_per_dim)
+        axes = [lo + (np.arange(points_per_dim, dtype=np.float32) + np.float32(0.5)) * w
+                for lo, w in zip(box[:, 0], width)]
+        points = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(box))
+        values = np.asarray(f(points), dtype=np.float32)
+        best = int(np.argmin(values))
+        theta, value = points[best], values[best]
+        evaluations += len(points)
+        box = np.stack([theta - width / 2, theta + width / 2], axis=1)
+    return theta, value, evaluations
+"""),
+        alternative("alt-other-algebra", code=r"""
+def coarse_to_fine(f, bounds, points_per_dim=4, levels=2):
+    box = np.array(bounds, dtype=float)
+    evaluations = 0
+    for _ in range(levels):
+        # the centres are the midpoints of points_per_dim + 1 evenly spaced edges
+        edges = [np.linspace(lo, hi, points_per_dim + 1) for lo, hi in box]
+        axes = [(e[:-1] + e[1:]) / 2 for e in edges]
+        points = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(box))
+        values = f(points)
+        best = np.argmin(values)
+        theta, value = points[best], values[best]
+        evaluations += points_per_dim ** len(box)
+        half = np.array([(e[1] - e[0]) / 2 for e in edges])
+        box = np.column_stack([theta - half, theta + half])
+    return theta, value, evaluations
+"""),
     ),
     md_id='coarse_md',
     fields=('best_theta', 'best_value', 'evaluations'),

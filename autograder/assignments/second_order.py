@@ -1,9 +1,12 @@
 """Assignment 6 (lecture 003, book chapter 9): the Newton step (and its error on a singular Hessian), a Newton
 driver on problems with several parameters, and L-BFGS's two-loop recursion.
 
-Fixed numbers, and for the longer L-BFGS histories a seeded generator. Every Newton case has a non-zero
-gradient, so θ + H⁻¹g (sign error) and θ − Hg (H not inverted) differ from θ − H⁻¹g. A singular Hessian is an
-expected error: where the reference raises a ``ValueError`` (``np.linalg.LinAlgError`` is one), the student's
+Fixed numbers, and for the longer L-BFGS histories a seeded generator. One Newton case has negative curvature:
+the instructions say that H may be indefinite (so a Cholesky solve is ruled out) and that ``inv`` is fine.
+``newton`` is compared to a relative 1e-3: from Rosenbrock's classic start, its second step leaves a nearly
+singular Hessian, which magnifies the rounding of a float32 implementation to a few 1e-4. Every Newton case has a
+non-zero gradient, so θ + H⁻¹g (sign error) and θ − Hg (H not inverted) differ from θ − H⁻¹g. A singular
+Hessian is an expected error: where the reference raises a ``ValueError`` (``np.linalg.LinAlgError`` is one), the student's
 function must raise one too. The two-loop cases have curvature pairs whose scaling γ = sᵀy / yᵀy is not 1,
 and histories of up to five pairs, so that running a loop in the wrong order or leaving out γ changes the
 answer; the case with no history (r = g) and the one with a single pair are right whatever the loop order.
@@ -11,7 +14,7 @@ answer; the case with no history (r = g) and the one with a single pair are righ
 
 import numpy as np
 
-from autograder.assignment import Assignment, Question, case, mistake, variant
+from autograder.assignment import Assignment, Question, alternative, case, mistake, variant
 from autograder.probe.objects import QuarticBowl, Quadratic, Rosenbrock
 
 ROSENBROCK = Rosenbrock()
@@ -75,8 +78,9 @@ You will write three functions. Fill in every `YOUR CODE HERE` (delete the `rais
 then run the tests under each function. The visible tests tell you what is wrong; your instructor's grader
 runs more cases, so a function that only fits the visible tests will lose points.
 
-Rules: use numpy only, and never change your inputs in place (`theta -= ...`, `q -= ...` on an array you
-were given, `s_history.reverse()`): work on new arrays and lists.
+Rules: use numpy (and Python's `math` for single numbers) only, and never change your inputs in place
+(`theta -= ...`, `q -= ...` on an array you were given, `s_history.reverse()`): work on new arrays and lists
+(changing a copy you made, with `np.array(...)`, `.copy()` or `list(...)`, is fine).
 """
 
 SETUP = r'''
@@ -106,8 +110,13 @@ NEWTON_STEP = Question(
 
 Write `newton_step(theta, grad, hess)`, which returns $\theta - H^{-1} g$ (shape `(d,)`).
 
-* **Solve, never invert.** $H^{-1} g$ is the vector $p$ with $H p = g$: get it with
-  `np.linalg.solve(hess, grad)`, which is cheaper and more accurate than forming $H^{-1}$.
+* **Solve rather than invert.** $H^{-1} g$ is the vector $p$ with $H p = g$: get it with
+  `np.linalg.solve(hess, grad)`, which is cheaper and more accurate than forming $H^{-1}$
+  (`np.linalg.inv(hess) @ grad` gives the same step here, at about three times the cost).
+* **$H$ may be indefinite.** Away from a minimum the Hessian can have negative eigenvalues (negative
+  curvature). The step $\theta - H^{-1} g$ is still defined, and goes to the stationary point of the quadratic
+  model, which is then not a minimum. So use a solver for any invertible matrix, not a Cholesky factorisation
+  (`np.linalg.cholesky`), which needs $H$ positive definite.
 * **A singular Hessian is an error.** If $H$ is singular, the quadratic model has no single stationary point
   and the Newton step is not defined: `newton_step` must raise a `ValueError` that says so. Note that
   `np.linalg.solve` raises `np.linalg.LinAlgError`, which *is* a `ValueError`: you may let it through or raise
@@ -143,6 +152,10 @@ assert np.array_equal(theta, theta_before) and np.array_equal(g, g_before) and n
     "newton_step changed theta, grad or hess in place")
 new = newton_step(np.array([3.0]), np.array([6.0]), np.array([[2.0]]))
 assert np.allclose(new, [0.0]), f"1-D: w − L'(w)/L''(w) = 3 − 6/2 = 0, got {new}"
+new = newton_step(np.array([1.0]), np.array([2.0]), np.array([[-4.0]]))
+assert np.allclose(new, [1.5]), (
+    f"negative curvature: w − L'(w)/L''(w) = 1 − 2/(−4) = 1.5 (the model's maximum), got {new}. "
+    "H may be indefinite: use np.linalg.solve, not a Cholesky factorisation")
 try:
     newton_step(np.array([0.5, -1.0]), np.array([1.0, 2.0]), np.array([[1.0, 2.0], [2.0, 4.0]]))
 except ValueError:
@@ -170,6 +183,29 @@ print("newton_step: visible tests passed")
                 "your function returned one (the pseudo-inverse's answer); let `np.linalg.solve` raise its "
                 "`LinAlgError` (a `ValueError`) or raise a `ValueError` yourself",
                 (SOLVE, "p = np.linalg.pinv(np.asarray(hess, dtype=float)) @ np.asarray(grad, dtype=float)")),
+    ),
+    alternatives=(
+        alternative("alt-lists", code=r"""
+def newton_step(theta, grad, hess):
+    p = np.linalg.solve(hess, grad)
+    return [t - q for t, q in zip(theta, p)]  # a list of d numbers
+"""),
+        alternative("alt-float32", code=r"""
+def newton_step(theta, grad, hess):
+    p = np.linalg.solve(np.asarray(hess, dtype=np.float32), np.asarray(grad, dtype=np.float32))
+    return np.asarray(theta, dtype=np.float32) - p
+"""),
+        alternative("alt-other-algebra", code=r"""
+def newton_step(theta, grad, hess):
+    return theta - np.linalg.inv(hess) @ grad  # inv raises LinAlgError (a ValueError) on a singular H
+"""),
+        alternative("alt-loops", code=r"""
+def newton_step(theta, grad, hess):
+    hess = np.atleast_2d(hess)
+    if np.linalg.matrix_rank(hess) < hess.shape[0]:
+        raise ValueError("the Hessian is singular: the Newton step is not defined")
+    return np.array(theta, dtype=float) - np.linalg.solve(hess, grad)
+"""),
     ),
     raises="ValueError",
 )
@@ -214,9 +250,9 @@ assert np.shape(thetas) == (7, 2), (
 assert np.allclose(thetas[0], [-1.2, 1.0]), f"row 0 of the trajectory is theta0 itself, got {thetas[0]}"
 assert np.allclose(thetas[1], [-1.1752809, 1.38067416]), (
     f"row 1 is one Newton step from (-1.2, 1): (-1.1752809, 1.38067416), got {thetas[1]}")
-assert np.allclose(thetas[2], [0.76311487, -3.17503385]), (
+assert np.allclose(thetas[2], [0.76311487, -3.17503385], rtol=1e-3), (  # the grader's tolerance for newton
     f"row 2 jumps out of the valley to (0.76311487, -3.17503385), got {thetas[2]}")
-assert np.allclose(thetas[6], [1.0, 1.0], rtol=0, atol=1e-8), f"after 6 steps Newton is at (1, 1), got {thetas[6]}"
+assert np.allclose(thetas[6], [1.0, 1.0], rtol=0, atol=1e-6), f"after 6 steps Newton is at (1, 1), got {thetas[6]}"
 assert np.array_equal(theta0, [-1.2, 1.0]), "newton changed theta0 in place"
 A = np.array([[3.0, 1.0], [1.0, 2.0]])
 thetas = newton(lambda t: A @ t - np.array([1.0, 1.0]), lambda t: A, np.array([4.0, -4.0]), 2)
@@ -235,6 +271,45 @@ print("newton: visible tests passed")
                 "exactly n_steps times, and the trajectory holds theta0 and the n_steps points after it",
                 ("for _ in range(n_steps):", "for _ in range(1, n_steps):")),
     ),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def newton(grad_fn, hess_fn, theta0, n_steps):
+    thetas = np.zeros((n_steps + 1, len(theta0)))
+    thetas[0] = theta0
+    for k in range(n_steps):
+        thetas[k + 1] = newton_step(thetas[k], grad_fn(thetas[k]), hess_fn(thetas[k]))
+    return thetas
+"""),
+        alternative("alt-lists", code=r"""
+def newton(grad_fn, hess_fn, theta0, n_steps):
+    thetas = [theta0]
+    for _ in range(n_steps):
+        theta = np.asarray(thetas[-1], dtype=float)
+        thetas.append(newton_step(theta, grad_fn(theta), hess_fn(theta)))
+    return thetas  # a list of n_steps + 1 points
+"""),
+        alternative("alt-float32", code=r"""
+def newton(grad_fn, hess_fn, theta0, n_steps):
+    theta = np.asarray(theta0, dtype=np.float32)
+    thetas = [theta]
+    for _ in range(n_steps):
+        theta = newton_step(theta, np.float32(grad_fn(theta)), np.float32(hess_fn(theta)))
+        thetas.append(theta)
+    return np.stack(thetas)
+"""),
+        alternative("alt-other-algebra", code=r"""
+def newton(grad_fn, hess_fn, theta0, n_steps):
+    theta = theta0.copy()
+    path = [theta]
+    k = 0
+    while k < n_steps:
+        theta = theta - np.linalg.solve(hess_fn(theta), grad_fn(theta))  # the step, without newton_step
+        path.append(theta)
+        k += 1
+    return np.vstack(path)
+"""),
+    ),
+    rtol=1e-3,  # a Newton step from a nearly singular Hessian (Rosenbrock's valley) magnifies float32 rounding
 )
 
 LBFGS_TWO_LOOP = Question(
@@ -333,6 +408,72 @@ print("lbfgs_two_loop: visible tests passed")
                 ("        q = (s @ y) / (y @ y) * q  # gamma, from the newest pair\n", "        pass\n")),
     ),
     variants=(variant("mutates-input", code=MUTATING_TWO_LOOP),),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def lbfgs_two_loop(grad, s_history, y_history):
+    pairs = list(zip(s_history, y_history))  # my own list: reversing it leaves the caller's alone
+    q = grad.copy()
+    alphas = []
+    for s, y in reversed(pairs):  # newest first
+        alpha = (s @ q) / (y @ s)
+        q -= alpha * y  # in place, on my copy
+        alphas.append(alpha)
+    if pairs:
+        s, y = pairs[-1]
+        q *= (s @ y) / (y @ y)
+    for (s, y), alpha in zip(pairs, reversed(alphas)):  # oldest first
+        q += (alpha - (y @ q) / (y @ s)) * s
+    return q
+"""),
+        alternative("alt-lists", code=r"""
+def lbfgs_two_loop(grad, s_history, y_history):
+    q = np.array(grad, dtype=float)
+    m = len(s_history)
+    a = {}
+    for i in range(m - 1, -1, -1):
+        a[i] = np.dot(s_history[i], q) / np.dot(y_history[i], s_history[i])
+        q = q - a[i] * y_history[i]
+    if m:
+        q = q * np.dot(s_history[-1], y_history[-1]) / np.dot(y_history[-1], y_history[-1])
+    for i in range(m):
+        b = np.dot(y_history[i], q) / np.dot(y_history[i], s_history[i])
+        q = q + (a[i] - b) * s_history[i]
+    return list(q)  # a list of numpy floats
+"""),
+        alternative("alt-float32", code=r"""
+def lbfgs_two_loop(grad, s_history, y_history):
+    q = np.asarray(grad, dtype=np.float32)
+    S = [np.asarray(s, dtype=np.float32) for s in s_history]
+    Y = [np.asarray(y, dtype=np.float32) for y in y_history]
+    rho = [1 / (y @ s) for s, y in zip(S, Y)]
+    a = [None] * len(S)
+    for i in reversed(range(len(S))):
+        a[i] = rho[i] * (S[i] @ q)
+        q = q - a[i] * Y[i]
+    if S:
+        q = (S[-1] @ Y[-1]) / (Y[-1] @ Y[-1]) * q
+    for i in range(len(S)):
+        q = q + (a[i] - rho[i] * (Y[i] @ q)) * S[i]
+    return q
+"""),
+        alternative("alt-other-algebra", code=r"""
+def lbfgs_two_loop(grad, s_history, y_history):
+    m = len(s_history)
+    if m == 0:
+        return np.array(grad, dtype=float)
+    S, Y = np.array(s_history), np.array(y_history)  # (m, d): one pair per row, oldest first
+    rho = 1 / np.einsum("ij,ij->i", S, Y)
+    q = np.array(grad, dtype=float)
+    a = np.zeros(m)
+    for i in range(m - 1, -1, -1):
+        a[i] = rho[i] * S[i] @ q
+        q = q - a[i] * Y[i]
+    r = q * (S[-1] @ Y[-1]) / (Y[-1] @ Y[-1])
+    for i in range(m):
+        r = r + S[i] * (a[i] - rho[i] * Y[i] @ r)
+    return r
+"""),
+    ),
 )
 
 ASSIGNMENT = Assignment('second_order', INTRO, SETUP, [NEWTON_STEP, NEWTON, LBFGS_TWO_LOOP])

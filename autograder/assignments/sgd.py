@@ -3,12 +3,15 @@ of mini-batch SGD on least squares, and the loop over epochs.
 
 Shuffling must be reproducible: a case that needs randomness carries a ``SeededRng``, a
 ``np.random.Generator`` that copies itself fresh from its seed, so the student's function and the reference
-draw the same permutations. ``run_epochs`` takes the ``seed`` itself.
+draw the same permutations. ``run_epochs`` takes the ``seed`` itself. The lecture's data is fitted exactly by
+a single weight, so its one-feature updates commute and the order of its samples never shows: "in order"
+(no rng, no seed) is also tested on two- and three-feature data, and ``seed=0`` with mini-batches, where
+``if seed:`` (0 taken for no seed) gives another answer.
 """
 
 import numpy as np
 
-from autograder.assignment import Assignment, Question, case, mistake, variant
+from autograder.assignment import Assignment, Question, alternative, case, mistake, variant
 from autograder.probe.objects import SeededRng
 
 HOURS_X = np.array([[1.0], [2.0], [3.0]])
@@ -60,8 +63,9 @@ You will write three functions. Fill in every `YOUR CODE HERE` (delete the `rais
 then run the tests under each function. The visible tests tell you what is wrong; your instructor's grader
 runs more cases, so a function that only fits the visible tests will lose points.
 
-Rules: numpy only; no Python loop over the samples of a batch (loops over batches and epochs are fine);
-never change your inputs in place (`theta -= ...` on an argument): work on new arrays.
+Rules: numpy (and Python's `math` for single numbers) only; no Python loop over the samples of a batch (loops
+over batches and epochs are fine); never change your inputs in place (`theta -= ...` on an argument): work on
+new arrays (changing a copy you made, with `np.array(...)` or `.copy()`, is fine).
 """
 
 SETUP = r"""
@@ -101,6 +105,8 @@ def batches(n_samples, batch_size, rng=None):
     visible=r"""
 # Visible tests for batches (not graded: they help you check your work).
 b = batches(5, 2)
+assert isinstance(b, (list, tuple, np.ndarray)), (
+    f"batches should return a list of index arrays, got a {type(b).__name__}: wrap a generator in list(...)")
 assert [list(map(int, i)) for i in b] == [[0, 1], [2, 3], [4]], (
     f"batches(5, 2) should be [[0, 1], [2, 3], [4]], got {[list(map(int, i)) for i in b]}: in order, the last "
     "batch smaller (not dropped)")
@@ -128,6 +134,38 @@ print("batches: visible tests passed")
         mistake("drops-last-batch", "last batch dropped", "your epoch leaves out the last, smaller mini-batch; "
                 "every sample must be visited once per epoch, so keep the remainder as a smaller last batch",
                 ("range(0, n_samples, batch_size)", "range(0, n_samples - batch_size + 1, batch_size)")),
+    ),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def batches(n_samples, batch_size, rng=None):
+    order = np.arange(n_samples) if rng is None else rng.permutation(n_samples)
+    out, start = [], 0
+    while start < n_samples:
+        out.append(order[start:start + batch_size])
+        start += batch_size
+    return out
+"""),
+        alternative("alt-lists", code=r"""
+def batches(n_samples, batch_size, rng=None):
+    order = np.arange(n_samples)
+    if rng is not None:
+        rng.shuffle(order)  # shuffles my own arange in place: the same order as rng.permutation(n_samples)
+    return [order[i:i + batch_size].tolist() for i in range(0, n_samples, batch_size)]  # lists of ints
+"""),
+        alternative("alt-other-algebra", code=r"""
+import math
+
+
+def batches(n_samples, batch_size, rng=None):
+    order = rng.permutation(n_samples) if rng else np.arange(n_samples)
+    n_batches = math.ceil(n_samples / batch_size)
+    return np.array_split(order, [k * batch_size for k in range(1, n_batches)])
+"""),
+        alternative("alt-float32", code=r"""
+def batches(n_samples, batch_size, rng=None):
+    order = np.arange(n_samples, dtype=np.int32) if rng is None else rng.permutation(n_samples)
+    return tuple(np.split(order, np.arange(batch_size, n_samples, batch_size)))  # a tuple of arrays
+"""),
     ),
 )
 
@@ -181,6 +219,7 @@ print("sgd_epoch: visible tests passed")
         case(np.array([0.5, -0.5]), *REG8, 0.05, 4, SeededRng(3)),
         case(np.array([0.0, 0.0, 0.0]), *REG10, 0.02, 4, SeededRng(7), note="last batch of 2"),
         case(np.array([1.0]), HOURS_X, POINTS, 0.01, 2, note="in order"),
+        case(np.array([0.5, -0.5]), *REG8, 0.05, 3, note="no rng: in order, last batch of 2"),
     ],
     mistakes=(
         mistake("sum-instead-of-mean", SUM_NOT_MEAN, "your steps are |B| times too large: the mini-batch gradient "
@@ -192,6 +231,43 @@ print("sgd_epoch: visible tests passed")
     variants=(
         variant("mutates-input", ("theta = theta - lr * g",
                                   "theta -= lr * g  # in place: the first time, this is the caller's theta")),
+    ),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def sgd_epoch(theta, X, y, lr, batch_size, rng=None):
+    theta = np.array(theta, dtype=float)  # a copy, updated in place below
+    for batch in batches(len(y), batch_size, rng):
+        Xb, yb = X[batch], y[batch]
+        theta -= lr * 2 * Xb.T @ (Xb @ theta - yb) / len(yb)
+    return theta
+"""),
+        alternative("alt-lists", code=r"""
+def sgd_epoch(theta, X, y, lr, batch_size, rng=None):
+    theta = np.asarray(theta, dtype=float)
+    for batch in batches(len(y), batch_size, rng):
+        batch = np.asarray(batch, dtype=int)
+        g = 2 * X[batch].T @ (X[batch] @ theta - y[batch]) / len(batch)
+        theta = theta - lr * g
+    return theta.tolist()  # a list of d floats
+"""),
+        alternative("alt-float32", code=r"""
+def sgd_epoch(theta, X, y, lr, batch_size, rng=None):
+    theta = np.asarray(theta, dtype=np.float32)
+    X, y, lr = np.float32(X), np.float32(y), np.float32(lr)
+    for batch in batches(len(y), batch_size, rng):
+        Xb, yb = X[batch], y[batch]
+        theta = theta - lr * 2 * Xb.T @ (Xb @ theta - yb) / len(batch)
+    return theta
+"""),
+        alternative("alt-other-algebra", code=r"""
+def sgd_epoch(theta, X, y, lr, batch_size, rng=None):
+    theta = np.asarray(theta, dtype=float)
+    for batch in batches(len(y), batch_size, rng):
+        residual = X[batch] @ theta - y[batch]
+        g = np.mean(2 * residual[:, None] * X[batch], axis=0)  # the mean of the samples' gradients
+        theta = theta - lr * g
+    return theta
+"""),
     ),
 )
 
@@ -229,11 +305,13 @@ def run_epochs(theta0, X, y, lr, epochs, batch_size, seed=None):
 thetas, costs = run_epochs(np.array([1.0]), X, y, 0.01, 3, batch_size=3)
 assert np.shape(thetas) == (4, 1) and np.shape(costs) == (4,), (
     f"3 epochs give 4 rows (theta0 and one per epoch), got shapes {np.shape(thetas)} and {np.shape(costs)}")
-assert np.allclose(np.round(thetas[:, 0], 2), [1.0, 1.09, 1.18, 1.25]), (
-    f"a full batch is gradient descent: the GD table's 1.00, 1.09, 1.18, 1.25, got {thetas[:, 0]}")
+w = np.asarray(thetas)[:, 0]  # (a list of arrays is fine: it counts as the array it stacks into)
+assert np.allclose(np.round(w, 2), [1.0, 1.09, 1.18, 1.25]), (
+    f"a full batch is gradient descent: the GD table's 1.00, 1.09, 1.18, 1.25, got {w}")
 assert np.allclose(np.round(costs, 2), [4.67, 3.84, 3.15, 2.59]), f"costs should be the GD table's 4.67, 3.84, 3.15, 2.59, got {costs}"
 thetas, costs = run_epochs(np.array([1.0]), X, y, 0.01, 2, batch_size=1)
-assert np.allclose(thetas[:, 0], [1.0, 1.260688, 1.453418]), f"SGD in order: 1, 1.260688, 1.453418 expected, got {thetas[:, 0]}"
+w = np.asarray(thetas)[:, 0]
+assert np.allclose(w, [1.0, 1.260688, 1.453418]), f"SGD in order: 1, 1.260688, 1.453418 expected, got {w}"
 thetas, costs = run_epochs(np.zeros(2), Xr, yr, 0.05, 3, batch_size=4, seed=2)
 assert np.allclose(thetas[-1], [0.17081933, -0.75955536]), (
     f"with seed=2 and batches of 4, after 3 epochs theta should be [0.1708, -0.7596], got {thetas[-1]}. "
@@ -246,8 +324,14 @@ print("run_epochs: visible tests passed")
         case(np.array([0.0, 0.0]), *REG6, 0.05, 4, 6, 0, note="full batch = GD"),
         case(np.array([0.0, 0.0]), *REG8, 0.05, 3, 4, 3),
         case(np.array([0.0, 0.0, 0.0]), *REG10, 0.02, 3, 4, 11),
+        case(np.array([0.0, 0.0]), *REG8, 0.05, 3, 3, 0, note="seed=0 is a seed: shuffled"),
+        case(np.array([0.0, 0.0, 0.0]), *REG10, 0.02, 2, 4, note="no seed: in order"),
     ],
     mistakes=(
+        mistake("seed-zero", "seed=0 treated as no seed", "with seed=0 your epochs go in order, as without a "
+                "seed: 0 is a seed like any other. Test `seed is not None` (not `if seed:`) before making the "
+                "generator", ("rng = None if seed is None else np.random.default_rng(seed)",
+                              "rng = np.random.default_rng(seed) if seed else None")),
         mistake("shuffled-once", "same shuffle every epoch", "every epoch visits the samples in the same shuffled "
                 "order: make ONE generator (np.random.default_rng(seed)) before the epochs and draw a fresh "
                 "permutation from it at the start of each epoch (not a new generator per epoch)",
@@ -257,6 +341,56 @@ print("run_epochs: visible tests passed")
         mistake("off-by-one", "off by one in epochs", "you ran epochs + 1 epochs: `range(epochs)` runs exactly "
                 "`epochs` times, and the trajectory holds theta0 and the theta after each epoch",
                 ("range(epochs)", "range(epochs + 1)")),
+    ),
+    alternatives=(
+        alternative("alt-loops", code=r"""
+def run_epochs(theta0, X, y, lr, epochs, batch_size, seed=None):
+    rng = np.random.default_rng(seed) if seed is not None else None
+    thetas = np.zeros((epochs + 1, len(theta0)))
+    costs = np.zeros(epochs + 1)
+    thetas[0] = theta0
+    costs[0] = np.mean((X @ thetas[0] - y) ** 2)
+    for k in range(1, epochs + 1):
+        thetas[k] = sgd_epoch(thetas[k - 1], X, y, lr, batch_size, rng)
+        costs[k] = np.mean((X @ thetas[k] - y) ** 2)
+    return thetas, costs
+"""),
+        alternative("alt-lists", code=r"""
+def run_epochs(theta0, X, y, lr, epochs, batch_size, seed=None):
+    rng = None
+    if seed is not None:
+        rng = np.random.default_rng(seed)
+    theta = theta0
+    thetas = [theta0]
+    costs = [float(np.mean((X @ theta0 - y) ** 2))]
+    for _ in range(epochs):
+        theta = sgd_epoch(theta, X, y, lr, batch_size, rng)
+        thetas.append(theta)
+        costs.append(float(np.mean((X @ np.asarray(theta) - y) ** 2)))
+    return thetas, costs  # a list of arrays (or of lists) and a list of floats
+"""),
+        alternative("alt-float32", code=r"""
+def run_epochs(theta0, X, y, lr, epochs, batch_size, seed=None):
+    rng = None if seed is None else np.random.default_rng(seed)
+    theta = np.asarray(theta0, dtype=np.float32)
+    thetas = [theta]
+    for _ in range(epochs):
+        theta = sgd_epoch(theta, X, y, lr, batch_size, rng)
+        thetas.append(theta)
+    thetas = np.array(thetas, dtype=np.float32)
+    costs = np.mean((thetas @ np.float32(X).T - np.float32(y)) ** 2, axis=1)
+    return thetas, costs
+"""),
+        alternative("alt-other-algebra", code=r"""
+def run_epochs(theta0, X, y, lr, epochs, batch_size, seed=None):
+    rng = None if seed is None else np.random.default_rng(seed)
+    thetas = [np.asarray(theta0, dtype=float)]
+    for _ in range(epochs):
+        thetas.append(sgd_epoch(thetas[-1], X, y, lr, batch_size, rng))
+    thetas = np.vstack(thetas)
+    costs = np.linalg.norm(X @ thetas.T - y[:, None], axis=0) ** 2 / len(y)
+    return thetas, costs
+"""),
     ),
     fields=('thetas', 'costs'),
 )

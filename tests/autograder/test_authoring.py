@@ -2,16 +2,19 @@
 to date, the solutions agree with the references that grade them, and every known mistake is what the grader
 names when a student makes it."""
 
+import contextlib
+import io
 import json
 import os
 import time
+import warnings
 
 import nbformat
 import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.utils import is_grade, is_solution
 
-from autograder import authoring, cli, diagnostics, verdicts
+from autograder import authoring, cli, diagnostics, probe, verdicts
 from autograder.assignment import apply_edits, load
 from autograder.compare import compare
 
@@ -102,21 +105,38 @@ def test_each_mistake_is_named_for_what_it_gives(name):
                     for t, g in zip(theirs, got)), (q.function, mistake.slug, other.slug)
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_alternatives_are_correct(name):
-    """Every correct answer written differently gives the reference's results on every case (the end-to-end
-    tests then hold the real pipeline to full marks for them)."""
-    a = load(name)
+def _alternative_samples(a) -> dict[str, dict[str, str]]:
+    """Slug -> the answers (by question id) of each sample made of correct answers written differently."""
+    samples: dict[str, dict[str, str]] = {}
     for q in a.questions:
         for alt in q.alternatives:
-            answer = alt.code.strip() if alt.code else apply_edits(q.answer, alt.edits)
-            namespace = {}
-            exec(a.code({q.id: answer}), namespace)  # noqa: S102
-            inputs, expected = verdicts.reference(name, q.function)
-            for case, want in zip(inputs.cases, expected):
-                got = diagnostics.outcome(namespace[q.function], case, q.raises)
-                assert got is not diagnostics.ERROR and compare(want, got, q.rtol, q.atol, q.fields) is None, (
-                    q.id, alt.slug, case.label, str(compare(want, got, q.rtol, q.atol, q.fields)))
+            answers = samples.setdefault(alt.slug, {})
+            answers[q.id] = alt.code.strip() if alt.code else apply_edits(answers.get(q.id, q.answer), alt.edits)
+    return samples
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_alternatives_pass_the_visible_tests_and_the_grader(name):
+    """Every sample of correct answers written differently runs as its notebook does (the setup, then each
+    question's answer, visible tests and probe, in order): every visible test passes, and the probe's records
+    get full marks from the trusted verdicts (right values, no input changed, within the time limits). The
+    end-to-end tests then hold the real pipeline to the same."""
+    a = load(name)
+    assert _alternative_samples(a), f"{name} declares no alternative"
+    for slug, answers in _alternative_samples(a).items():
+        kernel = {"__name__": "__main__"}
+        exec(a.setup, kernel)  # noqa: S102
+        for q in a.questions:
+            exec(answers.get(q.id, q.answer), kernel)  # noqa: S102
+            try:
+                with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    exec(q.visible, kernel)  # noqa: S102
+            except AssertionError as exc:
+                pytest.fail(f"{slug}: a visible test of {q.id} fails a correct answer: {exc}")
+            record = probe.collect(f"{name}.{q.function}", kernel[q.function])
+            verdict = verdicts.judge(a, q, [{"output_type": "display_data", "data": {probe.MIME: record}}])
+            assert verdict["status"] == "pass", (slug, "\n".join(verdict["lines"]))
 
 
 @pytest.mark.parametrize("name", NAMES)
