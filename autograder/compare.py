@@ -3,7 +3,9 @@ Runs in the grader's process.
 
 What numpy accepts as an array is accepted as one: a number, a numpy scalar, a 0-d array, an array, and
 lists or tuples of numbers or of arrays of one shape (a trajectory returned as a list of arrays is the array
-they stack into), at any depth. Values are compared in float64, elementwise, with
+they stack into), at any depth. A state (a NamedTuple or dataclass) is compared field by field by name, in
+whatever order the student's own type declares them (extra fields are ignored); a plain tuple in the
+reference's order is accepted too. Values are compared in float64, elementwise, with
 
     |got − expected| ≤ atol + rtol·|expected|
 
@@ -55,6 +57,8 @@ def canon(data):
             return data
     if isinstance(data, dict) and "dict" in data:
         return {"dict": {k: canon(v) for k, v in data["dict"].items()}}
+    if isinstance(data, dict) and "fields" in data:
+        return {"fields": {k: canon(v) for k, v in data["fields"].items()}, "type": data.get("type", "")}
     if isinstance(data, list):
         items = [canon(v) for v in data]
         if items and all(isinstance(v, np.ndarray) for v in items) and len({v.shape for v in items}) == 1:
@@ -86,6 +90,8 @@ def describe(data, digits: int = 6) -> str:
         return f"<a result of {data['too_large']} bytes as data>"
     if isinstance(data, dict) and "dict" in data:
         return "{" + ", ".join(f"{k}: {describe(v, digits)}" for k, v in data["dict"].items()) + "}"
+    if isinstance(data, dict) and "fields" in data:
+        return f"{data.get('type', '')}(" + ", ".join(f"{k}={describe(v, digits)}" for k, v in data["fields"].items()) + ")"
     return repr(data)
 
 
@@ -149,6 +155,24 @@ def _compare(want, have, rtol, atol, path) -> Mismatch | None:
             if found:
                 return found
         return None
+    if isinstance(want, dict) and "fields" in want:  # a NamedTuple (an optimizer's state): by field name
+        names = list(want["fields"])
+        if isinstance(have, dict) and "fields" in have:
+            missing = [n for n in names if n not in have["fields"]]
+            if missing:
+                return Mismatch(path, want, have, f"expected a state with the fields ({', '.join(names)}) but "
+                                f"got one without {', '.join(missing)}: {describe(have)}")
+            values = [have["fields"][n] for n in names]
+        elif isinstance(have, (list, np.ndarray)) and len(have) == len(names):
+            values = list(have)  # a plain tuple, in the fields' order
+        else:
+            return Mismatch(path, want, have, f"expected a state with the fields ({', '.join(names)}) but got "
+                            f"{describe(have)}")
+        for name, value in zip(names, values):
+            found = _compare(want["fields"][name], value, rtol, atol, f"{path}.{name}" if path else name)
+            if found:
+                return found
+        return None
     if isinstance(want, dict) and "dict" in want:
         if not (isinstance(have, dict) and "dict" in have) or set(have["dict"]) != set(want["dict"]):
             return Mismatch(path, want, have, f"expected a dict with keys {sorted(want['dict'])} but got {describe(have)}")
@@ -172,7 +196,9 @@ def compare(expected, got, rtol: float = 1e-5, atol: float = 1e-8, fields: tuple
     >>> str(compare([1.0, 3], [1.0, 4], fields=("value", "evaluations")))
     'evaluations: expected 3 but got 4 (1 of 1 value differs; largest error 1 (relative 0.333); allowed: |got − expected| ≤ 1e-08 + 1e-05·|expected|)'
     """
-    if fields:
+    if fields:  # a result of several parts, by position (a NamedTuple result is a tuple of its values)
+        expected, got = (list(v["fields"].values()) if isinstance(v, dict) and "fields" in v else v
+                         for v in (expected, got))
         if isinstance(got, dict) and "array" in got:
             got = canon(got)
             got = list(got) if got.ndim else got

@@ -5,8 +5,8 @@ correction with t counted from 1), and the learning-rate schedules.
 Fixed numbers. Each step has a case with tiny gradients or a large eps, where eps inside the square root
 gives a visibly different step, and cases that start from non-zero states (Adam at t = 3 and t = 10, where a
 missing bias correction or an off-by-one t still shows). Default eps shows where θ = 0 and the gradients are
-tiny. States are compared field by field, in order (a student's own NamedTuples with the same fields in the
-same order are fine). The schedules are functions t → lr; the notebook's locked ``schedule_values(name, args,
+tiny. States are compared field by field, by name (a student's own NamedTuple or dataclass with the same
+fields, in any order, is fine). The schedules are functions t → lr; the notebook's locked ``schedule_values(name, args,
 ts)`` evaluates one at given steps, which is what the grader records; cosine is evaluated for 0 ≤ t ≤ T_max
 only, where the closed form and a schedule that stays at lr_min after T_max agree.
 """
@@ -47,8 +47,8 @@ step: AdaGrad, then RMSProp ("leaky AdaGrad"), then Adam (RMSProp + momentum, wi
 calls Adam with $\beta_1 = 0.9$, $\beta_2 = 0.999$ and a learning rate of 1e-3, 5e-4 or 1e-4 "a great
 starting point". Lecture 004 also says to reduce the learning rate as training goes on: a **schedule**.
 
-Each optimizer keeps its memory in an explicit **state** (a NamedTuple, as in optax; your own NamedTuple is
-fine if it has the same fields in the same order): a step takes the
+Each optimizer keeps its memory in an explicit **state** (a NamedTuple, as in optax; your own NamedTuple or
+dataclass is fine if it has the same fields, in any order): a step takes the
 parameters $\theta$, the gradient $g$ at $\theta$, the state and the hyperparameters, and returns
 `(new_theta, new_state)`. Nothing is changed in place. The formulas are those of PyTorch's `torch.optim`
 (`Adagrad`, `RMSprop`, `Adam`), so your numbers match what you would see there; book chapter 8 shows the
@@ -135,8 +135,8 @@ def adagrad_step(theta, grad, state, lr=0.01, eps=1e-10):
 theta = np.array([1.0, -2.0])
 state = adagrad_init(theta)
 theta1, state1 = adagrad_step(theta, np.array([0.5, 3.0]), state, lr=0.1)
-assert isinstance(state1, tuple) and len(state1) == 1, (
-    f"the new state should be AdaGradState(s_new), a NamedTuple whose only field is s; got {state1!r}")
+assert hasattr(state1, "s"), (
+    f"the new state should be AdaGradState(s_new), a NamedTuple with the field s; got {state1!r}")
 assert np.allclose(state1.s, [0.25, 9.0]), f"s = 0 + g**2 = [0.25, 9], got {state1.s}"
 s1_before = np.copy(state1.s)
 assert np.allclose(theta1, [0.9, -2.1]), (
@@ -227,8 +227,8 @@ def rmsprop_step(theta, grad, state, lr=0.01, alpha=0.99, eps=1e-8):
 # Visible tests for rmsprop_step (not graded).
 theta = np.array([1.0, -2.0])
 theta1, state1 = rmsprop_step(theta, np.array([0.5, 3.0]), rmsprop_init(theta))
-assert isinstance(state1, tuple) and len(state1) == 1, (
-    f"the new state should be RMSPropState(s_new), a NamedTuple whose only field is s; got {state1!r}")
+assert hasattr(state1, "s"), (
+    f"the new state should be RMSPropState(s_new), a NamedTuple with the field s; got {state1!r}")
 assert np.allclose(state1.s, [0.0025, 0.09]), (
     f"from s = 0: s = 0.99 * 0 + 0.01 * g**2 = [0.0025, 0.09], got {state1.s}. Is it a running MEAN, "
     "alpha * s + (1 - alpha) * g**2?")
@@ -334,9 +334,9 @@ def adam_step(theta, grad, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
 # Visible tests for adam_step (not graded).
 theta = np.array([1.0, -2.0])
 theta1, state1 = adam_step(theta, np.array([0.5, 3.0]), adam_init(theta), lr=0.1)
-assert isinstance(state1, tuple) and len(state1) == 3 and state1[2] is state1.t and state1[0] is state1.m, (
-    f"the new state should be AdamState(m_new, v_new, t_new): a NamedTuple with the fields m, v, t in that "
-    f"order; got {state1!r}")
+assert all(hasattr(state1, f) for f in ("m", "v", "t")), (
+    f"the new state should be AdamState(m_new, v_new, t_new): a NamedTuple with the fields m, v and t; "
+    f"got {state1!r}")
 assert state1.t == 1, f"after the first step t = 1, got t = {state1.t}: increment t and return it in the state"
 assert np.allclose(state1.m, [0.05, 0.3], rtol=1e-4) and np.allclose(state1.v, [0.00025, 0.009], rtol=1e-4), (
     f"m = 0.1 * g = [0.05, 0.3] and v = 0.001 * g**2 = [0.00025, 0.009] (store m and v WITHOUT the "
@@ -386,10 +386,10 @@ def adam_step(theta, grad, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     return new_theta, AdamState(m, v, t)
 """),
         alternative("alt-lists", code=r"""
-class Moments(NamedTuple):  # my own state type, with the fields m, v, t in that order
+class Moments(NamedTuple):  # my own state type, its fields in another order
+    t: int
     m: list
     v: list
-    t: int
 
 
 def adam_step(theta, grad, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -399,7 +399,7 @@ def adam_step(theta, grad, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     v = beta2 * np.asarray(state.v) + (1 - beta2) * g**2
     m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
     new_theta = np.asarray(theta) - lr * m_hat / (np.sqrt(v_hat) + eps)
-    return new_theta.tolist(), Moments(m.tolist(), v.tolist(), np.int64(t))
+    return new_theta.tolist(), Moments(t=np.int64(t), m=m.tolist(), v=v.tolist())
 """),
         alternative("alt-float32", code=r"""
 def adam_step(theta, grad, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):

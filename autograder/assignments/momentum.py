@@ -6,7 +6,7 @@ Fixed numbers. Steps start from a non-zero velocity in most cases, so that the o
 the old velocity all give a different answer from the right one; one case has μ = 0 (momentum ≡ GD). The
 cases that use the defaults (μ = 0.9, n_steps = 100) start from a non-zero velocity or take 100 steps, so that
 another default gives another answer.
-States are compared field by field, in order (a student's own NamedTuple whose only field is ``v`` is fine).
+States are compared field by field, by name (a student's own NamedTuple or dataclass with a field ``v`` is fine).
 """
 
 import numpy as np
@@ -88,8 +88,8 @@ $$
 
 with the **new** velocity $v_{t+1}$ in the step.
 
-Return a tuple `(new_theta, new_state)`, where `new_state = MomentumState(v_new)` (your own NamedTuple is
-fine if `v` is its only field). Do not modify `theta`, `grad` or `state`.
+Return a tuple `(new_theta, new_state)`, where `new_state = MomentumState(v_new)` (your own NamedTuple or
+dataclass is fine if it has the field `v`). Do not modify `theta`, `grad` or `state`.
 """,
     solution=r'''
 def momentum_step(theta, grad, state, lr, momentum=0.9, nesterov=False):
@@ -107,8 +107,8 @@ def momentum_step(theta, grad, state, lr, momentum=0.9, nesterov=False):
 theta = np.array([1.0, -2.0])
 state = momentum_init(theta)
 theta1, state1 = momentum_step(theta, np.array([1.0, -20.0]), state, lr=0.1)
-assert isinstance(state1, tuple) and len(state1) == 1, (
-    f"the new state should be MomentumState(v_new), a NamedTuple whose only field is v; got {state1!r}")
+assert hasattr(state1, "v"), (
+    f"the new state should be MomentumState(v_new), a NamedTuple with the field v; got {state1!r}")
 assert np.allclose(state1.v, [1.0, -20.0]), (
     f"from v = 0 the new velocity is v = 0.9 * 0 + g = [1, -20], got {state1.v}. Keep raw gradients in v "
     "(not -lr * g as in lecture 004's form, not (1 - momentum) * g)")

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import io
 import inspect
 import json
@@ -66,11 +67,15 @@ class ProbeTimeout(BaseException):
 def to_jsonable(value, _depth=0):
     """Convert a function's result to plain JSON data, keeping what a comparison needs.
 
-    Arrays keep their shape and dtype kind; tuples (and NamedTuples) become lists; non-finite floats
-    become the strings ``"nan"``, ``"inf"``, ``"-inf"``; anything else is recorded by type and repr.
+    Arrays keep their shape and dtype kind; lists and tuples become lists; a NamedTuple or a dataclass
+    keeps its field names (``{"fields": {...}, "type": name}``); non-finite floats become the strings
+    ``"nan"``, ``"inf"``, ``"-inf"``; anything else is recorded by type and repr.
 
     >>> to_jsonable((np.array([1.0, 2.0]), np.float64(0.5), 3))
     [{'array': [1.0, 2.0], 'shape': [2], 'kind': 'f'}, 0.5, 3]
+    >>> from collections import namedtuple
+    >>> to_jsonable(namedtuple("State", "v t")(np.zeros(1), 2))
+    {'fields': {'v': {'array': [0.0], 'shape': [1], 'kind': 'f'}, 't': 2}, 'type': 'State'}
     >>> to_jsonable(float("nan"))
     'nan'
     """
@@ -96,6 +101,11 @@ def to_jsonable(value, _depth=0):
             nested = np.array(flat, dtype=object).reshape(value.shape).tolist() if value.ndim else flat[0]
             return {"array": nested, "shape": list(value.shape), "kind": value.dtype.kind}
         return {"unsupported": f"array of dtype {value.dtype}"}
+    if isinstance(value, tuple) and hasattr(value, "_fields") or \
+            dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = value._fields if isinstance(value, tuple) else [f.name for f in dataclasses.fields(value)]
+        return {"fields": {str(n): to_jsonable(getattr(value, n), _depth + 1) for n in names},
+                "type": type(value).__name__}
     if isinstance(value, (list, tuple)):
         if len(value) > MAX_ELEMENTS:
             return {"unsupported": f"{type(value).__name__} of length {len(value)}: too large to record"}

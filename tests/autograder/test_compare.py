@@ -86,3 +86,38 @@ def test_describe_is_short():
     assert describe(J(np.arange(100.0))).count(",") < 10
     assert describe(J((np.array([1.5]), 2.0, 3))) == "([1.5], 2, 3)"
     assert describe(J(np.array([1.0, 2.5]))) == "[1, 2.5]"
+
+
+def test_states_compare_by_field_name():
+    from collections import namedtuple
+    from dataclasses import dataclass
+
+    Adam = namedtuple("AdamState", "m v t")
+    want = J((np.array([1.0, 2.0]), Adam(np.array([0.1, 0.2]), np.array([0.3, 0.4]), 3)))
+    fields = ("theta", "state")
+    mine = namedtuple("MyAdam", "t m v")  # the student's own order
+    assert compare(want, J((np.array([1.0, 2.0]), mine(3, np.array([0.1, 0.2]), np.array([0.3, 0.4])))),
+                   fields=fields) is None
+    extra = namedtuple("Counted", "m v t steps")  # an extra field is the student's business
+    assert compare(want, J((np.array([1.0, 2.0]), extra(np.array([0.1, 0.2]), np.array([0.3, 0.4]), 3, 99))),
+                   fields=fields) is None
+
+    @dataclass
+    class AdamData:
+        m: np.ndarray
+        v: np.ndarray
+        t: int
+
+    assert compare(want, J((np.array([1.0, 2.0]), AdamData(np.array([0.1, 0.2]), np.array([0.3, 0.4]), 3))),
+                   fields=fields) is None
+    assert compare(want, J((np.array([1.0, 2.0]), (np.array([0.1, 0.2]), np.array([0.3, 0.4]), 3))),
+                   fields=fields) is None  # a plain tuple, in the reference's order
+    wrong = compare(want, J((np.array([1.0, 2.0]), mine(4, np.array([0.1, 0.2]), np.array([0.3, 0.4])))),
+                    fields=fields)
+    assert wrong.path == "state.t" and str(wrong).startswith("state.t: expected 3 but got 4")
+    missing = namedtuple("NoT", "m v")
+    assert "without t" in str(compare(want, J((np.array([1.0, 2.0]), missing(np.zeros(2), np.zeros(2)))),
+                                      fields=fields))
+    one = J(namedtuple("MomentumState", "v")(np.array([5.0, 5.0, 0.5])))
+    assert str(compare(one, J(namedtuple("S", "v")(np.array([5.0, 5.0, 1.5]))))).startswith(
+        "v: expected [5, 5, 0.5] but got [5, 5, 1.5] (1 of 3 values differ first at index 2")
