@@ -35,6 +35,9 @@ BUILD_ARGS = ["-W", "-n", "--keep-going"]
 LIBRARY_SOURCES = ("solutions", "book/demos")
 LIBRARY_FILES = ("requirements.txt",)
 STAMP_NAME = "library-sources.sha256"
+# The kernels of the book build show each demo's static (kernel-free) version; live kernels do not
+# build it (book/demos/core.py). Set for the pool's kernels and for Jupyter Book's own.
+KERNEL_ENV = {"DEMOS_STATIC": "1"}
 
 
 def load_config(root: Path = ROOT) -> dict:
@@ -108,6 +111,7 @@ def prepare_cache(root: Path = ROOT, workers: int | None = None) -> bool:
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
+    os.environ.update(KERNEL_ENV)
     config = load_config(root)
     execute = config.get("execute") or {}
     if execute.get("execute_notebooks", "auto") != "cache":
@@ -159,6 +163,7 @@ def prepare_cache(root: Path = ROOT, workers: int | None = None) -> bool:
 
 def main(argv: list[str]) -> int:
     os.chdir(ROOT)
+    os.environ.update(KERNEL_ENV)
     cleared = prepare_cache(ROOT)
     args = list(argv)
     if cleared and "--all" not in args and "-a" not in args:
