@@ -7,7 +7,8 @@
     python3 tasks.py grade-demo  # release, collect autograder/examples/*, grade, feedback, export in artifacts/course
     python3 tasks.py clean    # remove the built book, the execution cache and test artifacts
 
-The virtual environment is reinstalled only when requirements.txt or pyproject.toml change.
+The virtual environment is reinstalled only when requirements.txt (with binder/requirements.txt, which it
+includes) or pyproject.toml change.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".requirements.sha256"
+REQUIREMENT_FILES = ("requirements.txt", "binder/requirements.txt", "pyproject.toml")
 
 
 def run(*cmd: str | Path) -> int:
@@ -37,7 +39,7 @@ def ensure_venv() -> None:
     """Create .venv and install the pinned requirements (and the course itself) when they changed."""
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}: run it with python3.11")
-    digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in ("requirements.txt", "pyproject.toml")))
+    digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in REQUIREMENT_FILES))
     if (BIN / "python").exists() and STAMP.exists() and STAMP.read_text() == digest.hexdigest():
         install_data_files()
         return

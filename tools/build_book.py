@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD_ARGS = ["-W", "-n", "--keep-going"]
 # Sources the chapters execute besides their own cells: a change in any of them clears the cache.
 LIBRARY_SOURCES = ("solutions", "book/demos")
-LIBRARY_FILES = ("requirements.txt",)
+LIBRARY_FILES = ("requirements.txt", "binder/requirements.txt")
 STAMP_NAME = "library-sources.sha256"
 # The kernels of the book build show each demo's static (kernel-free) version; live kernels do not
 # build it (book/demos/core.py). Set for the pool's kernels and for Jupyter Book's own.
