@@ -6,7 +6,7 @@ A chapter writes a demo once, as a matplotlib figure plus one ``update`` functio
   play button) that call ``update`` and show the redrawn figure. ``update`` changes the existing
   artists (``set_data``, ``set_offsets``, ``set_text``, ...) and never re-plots, so a change
   redraws in a few tens of milliseconds;
-* **static** (the HTML book, or any viewer without a kernel): a scrubbable animation
+* **static** (the HTML book, built where it is shown: the book build): a scrubbable animation
   (matplotlib's ``to_jshtml``, frames embedded, with a slider and play/step buttons) made by calling
   the *same* ``update`` over a sweep of the controls. It needs no CDN and no kernel.
 
