@@ -7,7 +7,8 @@
     python3 tasks.py grade-demo  # release, collect autograder/examples/*, grade, feedback, export in artifacts/course
     python3 tasks.py clean    # remove the built book, the execution cache and test artifacts
 
-The virtual environment is reinstalled only when requirements.txt or pyproject.toml change.
+The virtual environment is reinstalled only when requirements.txt (with binder/requirements.txt, which it
+includes) or pyproject.toml change.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".requirements.sha256"
+REQUIREMENT_FILES = ("requirements.txt", "binder/requirements.txt", "pyproject.toml")
 
 
 def run(*cmd: str | Path) -> int:
@@ -37,8 +39,9 @@ def ensure_venv() -> None:
     """Create .venv and install the pinned requirements (and the course itself) when they changed."""
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}: run it with python3.11")
-    digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in ("requirements.txt", "pyproject.toml")))
+    digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in REQUIREMENT_FILES))
     if (BIN / "python").exists() and STAMP.exists() and STAMP.read_text() == digest.hexdigest():
+        install_data_files()
         return
     if not (BIN / "python").exists():
         print(f"Creating a virtual environment in {VENV} ...", flush=True)
@@ -48,6 +51,23 @@ def ensure_venv() -> None:
         if run(*cmd) != 0:
             sys.exit("Installing the requirements failed; see pip's message above.")
     STAMP.write_text(digest.hexdigest())
+    install_data_files()
+
+
+def install_data_files() -> None:
+    """Copy the course's Jupyter configuration (pyproject's ``[tool.setuptools.data-files]``) into .venv.
+
+    An editable install (``-e .``, as requirements.txt has it) installs no data files (PEP 660 makes only
+    the packages editable); a normal install (Binder, a hub, a wheel) does. So this copies them, every
+    time, so that an edited file is in place at the next ``jupyter lab``.
+    """
+    import tomllib
+
+    data_files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    for target, sources in data_files.items():
+        (VENV / target).mkdir(parents=True, exist_ok=True)
+        for source in sources:
+            shutil.copy2(ROOT / source, VENV / target / Path(source).name)
 
 
 # Debian packages the tests need: the browser tests drive Chromium, the grading sandbox is bubblewrap.

@@ -34,10 +34,23 @@ def test_tasks_named_by_the_readme_exist():
         assert f'"{task}":' in tasks, f"tasks.py has no task {task!r}"
 
 
+def requirement_lines(path: Path) -> list[str]:
+    """The lines of a requirements file, with the files it includes (``-r``) in their place."""
+    out = []
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line.startswith("-r "):
+            out += requirement_lines(path.parent / line[3:].strip())
+        elif line:
+            out.append(line)
+    return out
+
+
 def test_requirements_are_pinned():
-    lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
-    packages = [line for line in lines if line and line != "-e ."]
+    lines = requirement_lines(ROOT / "requirements.txt")
+    packages = [line for line in lines if line != "-e ."]
     assert "-e ." in lines  # the course's own packages
+    assert len(packages) == len({p.split("==")[0].lower() for p in packages})  # each pinned once
     assert packages and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", p) for p in packages), packages
     assert any(p.startswith("jupyter-book==1.") for p in packages)  # 1.x: 2.x fetches its theme at build time
 
@@ -57,3 +70,18 @@ def test_nbformat_imports_no_grammar_compiler():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rfc3987_syntax', 'lark')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_github_workflows_run_ci_and_publish_the_book():
+    import yaml
+
+    ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    assert set(ci[True]) >= {"push", "pull_request"}  # YAML reads the key `on` as True
+    assert [s["run"] for s in ci["jobs"]["test"]["steps"] if "run" in s][-1] == "bash .ci/run"
+    pages = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
+    build = pages["jobs"]["build"]["steps"]
+    assert any(s.get("run") == "python3 tasks.py book" for s in build)
+    upload = [s for s in build if s.get("uses", "").startswith("actions/upload-pages-artifact")]
+    assert upload and upload[0]["with"]["path"] == "_build/html"
+    assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in pages["jobs"]["deploy"]["steps"])
+    assert pages["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}

@@ -33,9 +33,12 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD_ARGS = ["-W", "-n", "--keep-going"]
 # Sources the chapters execute besides their own cells: a change in any of them clears the cache.
 LIBRARY_SOURCES = ("solutions", "book/demos")
-LIBRARY_FILES = ("requirements.txt",)
+LIBRARY_FILES = ("requirements.txt", "binder/requirements.txt")
 LIBRARY_SUFFIXES = (".py", ".mplstyle")  # code, and the figures' style (book/demos/book.mplstyle)
 STAMP_NAME = "library-sources.sha256"
+# The kernels of the book build show each demo's static (kernel-free) version; live kernels do not
+# build it (book/demos/core.py). Set for the pool's kernels and for Jupyter Book's own.
+KERNEL_ENV = {"DEMOS_STATIC": "1"}
 
 
 def load_config(root: Path = ROOT) -> dict:
@@ -109,6 +112,7 @@ def prepare_cache(root: Path = ROOT, workers: int | None = None) -> bool:
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
+    os.environ.update(KERNEL_ENV)
     config = load_config(root)
     execute = config.get("execute") or {}
     if execute.get("execute_notebooks", "auto") != "cache":
@@ -160,6 +164,7 @@ def prepare_cache(root: Path = ROOT, workers: int | None = None) -> bool:
 
 def main(argv: list[str]) -> int:
     os.chdir(ROOT)
+    os.environ.update(KERNEL_ENV)
     cleared = prepare_cache(ROOT)
     args = list(argv)
     if cleared and "--all" not in args and "-a" not in args:

@@ -1,8 +1,9 @@
 """Interactive demos of the book: live ipywidgets in a kernel, scrubbable animations in the static HTML.
 
-See :mod:`demos.core` for the full usage example.
+See :mod:`demos.core` for the full usage example; :func:`glue` records a computed value for the text.
 """
 
+from . import core
 from .core import (
     DEFAULT_DPI,
     MAX_FRAMES,
@@ -15,5 +16,6 @@ from .core import (
     slider,
     toggle,
 )
+from .glue import glue
 
-from .core import __all__  # noqa: E402,F401 - the same public names as demos.core
+__all__ = [*core.__all__, "glue"]

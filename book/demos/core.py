@@ -6,14 +6,16 @@ A chapter writes a demo once, as a matplotlib figure plus one ``update`` functio
   play button) that call ``update`` and show the redrawn figure. ``update`` changes the existing
   artists (``set_data``, ``set_offsets``, ``set_text``, ...) and never re-plots, so a change
   redraws in a few tens of milliseconds;
-* **static** (the HTML book, or any viewer without a kernel): a scrubbable animation
+* **static** (the HTML book, built where it is shown: the book build): a scrubbable animation
   (matplotlib's ``to_jshtml``, frames embedded, with a slider and play/step buttons) made by calling
   the *same* ``update`` over a sweep of the controls. It needs no CDN and no kernel.
 
-Displaying a :class:`Demo` emits ONE MIME bundle that carries both
-``application/vnd.jupyter.widget-view+json`` (the live view) and ``text/html`` (the animation).
-A live front end ranks the widget view first; the book's ``_config.yml`` ranks ``text/html`` first
-for the HTML builder (``nb_mime_priority_overrides``).
+Displaying a :class:`Demo` emits ONE MIME bundle. In a live kernel it carries the widget view
+(``application/vnd.jupyter.widget-view+json``). When the book is built (``tools/build_book.py`` sets
+``DEMOS_STATIC=1`` for the kernels it starts), it also carries the animation as ``text/html``, and
+the book's ``_config.yml`` ranks ``text/html`` first for the HTML builder
+(``nb_mime_priority_overrides``). A live kernel never draws the animation, which would cost several
+times the widget's time, for a version nobody there sees.
 
 Example (a complete chapter cell)::
 
@@ -60,6 +62,7 @@ import base64
 import hashlib
 import html
 import itertools
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -92,6 +95,8 @@ DEFAULT_DPI = CSS_PX_PER_INCH
 DEFAULT_FIGSIZE = (6.0, 3.2)
 MAX_FRAMES = 40
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+# Set to "1" where the static version is shown: the book build (tools/build_book.py).
+STATIC_ENV = "DEMOS_STATIC"
 
 _ids = itertools.count()
 
@@ -541,11 +546,12 @@ class Demo:
     # -- display --------------------------------------------------------------------------
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
-        """One bundle: the live widget view and the kernel-free text/html animation."""
+        """One bundle: the live widget view, and the kernel-free text/html animation in the book build."""
         bundle: dict[str, Any] = {
             "text/plain": f"<Demo of {', '.join(self.specs)}: run in Jupyter for live controls>",
-            "text/html": self.to_html(),
         }
+        if os.environ.get(STATIC_ENV) == "1":
+            bundle["text/html"] = self.to_html()
         view = self.widget._repr_mimebundle_()
         if view and WIDGET_VIEW_MIME in view:
             bundle[WIDGET_VIEW_MIME] = view[WIDGET_VIEW_MIME]

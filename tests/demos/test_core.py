@@ -7,7 +7,7 @@ import pytest
 
 import solutions
 from demos import Demo, MAX_FRAMES, choice, figure, int_slider, play, slider, toggle
-from demos.core import WIDGET_VIEW_MIME
+from demos.core import STATIC_ENV, WIDGET_VIEW_MIME
 
 X, Y = solutions.hours_points()
 
@@ -51,7 +51,18 @@ def test_slider_change_updates_artists_and_image():
     assert demo.params == {"w": 2.5}
 
 
-def test_bundle_carries_widget_view_and_static_html():
+def test_live_bundle_carries_the_widget_view_and_no_static_html(monkeypatch):
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    demo, *_ = cost_demo(n_frames=5)
+    calls = []
+    monkeypatch.setattr(demo, "to_html", lambda: calls.append(1))
+    bundle = demo._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", WIDGET_VIEW_MIME}
+    assert calls == []  # the animation is never drawn in a live kernel
+
+
+def test_book_build_bundle_carries_widget_view_and_static_html(monkeypatch):
+    monkeypatch.setenv(STATIC_ENV, "1")
     demo, *_ = cost_demo(n_frames=5)
     bundle = demo._repr_mimebundle_()
     assert set(bundle) >= {"text/plain", "text/html", WIDGET_VIEW_MIME}
