@@ -86,8 +86,9 @@ def _collect(responses) -> list[Resource]:
     return list(found.values())
 
 
-def first_view(browser, url: str, viewport: str = "laptop") -> list[Resource]:
-    """Every resource that opening ``url`` fetches, in a fresh browser context (no cache)."""
+def _fetched(browser, url: str, viewport: str, scroll: bool) -> list[Resource]:
+    """Every resource that opening ``url`` fetches in a fresh browser context (no cache), and with ``scroll``
+    all that scrolling to its end fetches too."""
     w, h = VIEWPORTS[viewport]
     context = browser.new_context(viewport={"width": w, "height": h}, service_workers="block")
     try:
@@ -96,29 +97,25 @@ def first_view(browser, url: str, viewport: str = "laptop") -> list[Resource]:
         page.on("response", lambda r: responses.append(r))
         page.goto(url, wait_until="load")
         _settle(page)
+        if scroll:
+            height = page.evaluate("() => document.documentElement.scrollHeight")
+            for y in range(0, height + h, h // 2):
+                page.evaluate(f"() => window.scrollTo(0, {y})")
+                page.wait_for_timeout(50)
+            _settle(page)
         return _collect(responses)
     finally:
         context.close()
+
+
+def first_view(browser, url: str, viewport: str = "laptop") -> list[Resource]:
+    """Every resource that opening ``url`` fetches, in a fresh browser context (no cache)."""
+    return _fetched(browser, url, viewport, scroll=False)
 
 
 def read_through(browser, url: str, viewport: str = "laptop") -> list[Resource]:
     """Every resource a reader fetches who opens ``url`` and scrolls to its end (every demo starts)."""
-    w, h = VIEWPORTS[viewport]
-    context = browser.new_context(viewport={"width": w, "height": h}, service_workers="block")
-    try:
-        page = context.new_page()
-        responses = []
-        page.on("response", lambda r: responses.append(r))
-        page.goto(url, wait_until="load")
-        _settle(page)
-        height = page.evaluate("() => document.documentElement.scrollHeight")
-        for y in range(0, height + h, h // 2):
-            page.evaluate(f"() => window.scrollTo(0, {y})")
-            page.wait_for_timeout(50)
-        _settle(page)
-        return _collect(responses)
-    finally:
-        context.close()
+    return _fetched(browser, url, viewport, scroll=True)
 
 
 def total(resources: list[Resource]) -> tuple[int, int]:

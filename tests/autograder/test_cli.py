@@ -8,6 +8,8 @@ import pytest
 
 from autograder import cli
 
+from courses import released  # noqa: F401 - fixtures
+
 SOURCE = nbformat.read(os.path.join(cli.SOURCE, "search", "search.ipynb"), as_version=4)
 BLANK = nbformat.read(os.path.join(cli.HERE, "examples", "search", "blank_search.ipynb"), as_version=4)
 
@@ -91,14 +93,6 @@ def test_release_works_with_the_venv_not_activated(tmp_path):
 
 
 # --------------------------------------------------------------------------- grade: sandbox, collect, export
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    """A course dir where search is released and nothing was submitted."""
-    course = str(tmp_path_factory.mktemp("released") / "course")
-    assert cli.main(["--course-dir", course, "release", "search"]) == 0
-    return course
-
-
 def test_grade_refuses_early_without_the_sandbox(released, monkeypatch, capsys):
     from autograder import sandbox
 

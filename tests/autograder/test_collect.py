@@ -10,21 +10,9 @@ import pytest
 
 from autograder import cli
 
+from courses import course, released  # noqa: F401 - fixtures
+
 from downloads import notebook, write_zip
-
-
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    course = str(tmp_path_factory.mktemp("released") / "course")
-    assert cli.main(["--course-dir", course, "release", "search"]) == 0
-    return course
-
-
-@pytest.fixture
-def course(released, tmp_path):
-    copy = str(tmp_path / "course")
-    shutil.copytree(released, copy)
-    return copy
 
 
 def run_collect(course, path, capsys, *args):

@@ -4,7 +4,6 @@ the feedback zip. Submissions are put in the gradebook directly (no kernel)."""
 
 import csv
 import os
-import shutil
 import zipfile
 from datetime import datetime, timezone
 
@@ -12,6 +11,8 @@ import pytest
 
 from autograder import cli, deadlines
 from autograder.deadlines import CourseFileError, Policy
+
+from courses import course, released  # noqa: F401 - fixtures
 
 
 @pytest.mark.parametrize("policy, late, penalty", [
@@ -63,20 +64,6 @@ def test_course_file_errors_are_one_line(text, message):
 
 
 # ------------------------------------------------------------------------------- in a course with a gradebook
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    course = str(tmp_path_factory.mktemp("released") / "course")
-    assert cli.main(["--course-dir", course, "release", "search"]) == 0
-    return course
-
-
-@pytest.fixture
-def course(released, tmp_path):
-    copy = str(tmp_path / "course")
-    shutil.copytree(released, copy)
-    return copy
-
-
 def submit(course, student, when, points, late_flag=False):
     """A graded submission of ``points`` (of 8) submitted at ``when`` (UTC), as autograde leaves it."""
     from nbgrader.api import Gradebook

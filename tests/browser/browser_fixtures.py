@@ -112,3 +112,30 @@ def visit(browser, site):
     yield open_page
     for ctx in contexts:
         ctx.close()
+
+
+# Font files that carry CJK glyphs on common Linux systems (Debian's fonts-noto-cjk, fonts-wqy-*,
+# fonts-arphic-*, fonts-droid-fallback, Source Han); fontconfig ignores them in ``browser_without_cjk``.
+CJK_FONT_GLOBS = ("*NotoSansCJK*", "*NotoSerifCJK*", "*NotoSansMonoCJK*", "*wqy*", "*uming*", "*ukai*",
+                  "*DroidSansFallback*", "*SourceHan*", "*Noto*SC*", "*Noto*TC*", "*Noto*JP*", "*Noto*KR*")
+
+
+@pytest.fixture(scope="module")
+def browser_without_cjk(tmp_path_factory):
+    """Chromium as on a machine with no CJK font: the page must bring its own."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
+    folder = tmp_path_factory.mktemp("fontconfig")
+    rejects = "".join(f"<glob>{g}</glob>" for g in CJK_FONT_GLOBS)
+    (folder / "fonts.conf").write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        "<include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>"
+        f"<selectfont><rejectfont>{rejects}</rejectfont></selectfont>"
+        f"<cachedir>{folder / 'cache'}</cachedir></fontconfig>")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                    env={**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf")})
+        yield browser
+        browser.close()

@@ -8,20 +8,15 @@ in artifacts/screenshots/ for a human look.
 
 from __future__ import annotations
 
-import os
 
 import pytest
-from browser_fixtures import CHROMIUM, CHROMIUM_ARGS, book_build, site  # noqa: F401 - fixtures
+from browser_fixtures import book_build, browser_without_cjk, site  # noqa: F401 - fixtures
 from book_build import ROOT  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 FONT = "_static/fonts/NotoSansCJKsc-subset.woff"
-# Font files that carry CJK glyphs on common Linux systems (Debian's fonts-noto-cjk, fonts-wqy-*,
-# fonts-arphic-*, fonts-droid-fallback, Source Han); fontconfig ignores them in this browser.
-CJK_FONT_GLOBS = ("*NotoSansCJK*", "*NotoSerifCJK*", "*NotoSansMonoCJK*", "*wqy*", "*uming*", "*ukai*",
-                  "*DroidSansFallback*", "*SourceHan*", "*Noto*SC*", "*Noto*TC*", "*Noto*JP*", "*Noto*KR*")
 
 GLYPH_CHECK = """async (word) => {
   await document.fonts.ready;
@@ -49,25 +44,6 @@ GLYPH_CHECK = """async (word) => {
           drawn, em};
 }"""
 
-
-@pytest.fixture(scope="module")
-def browser_without_cjk(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
-    folder = tmp_path_factory.mktemp("fontconfig")
-    rejects = "".join(f"<glob>{g}</glob>" for g in CJK_FONT_GLOBS)
-    (folder / "fonts.conf").write_text(
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        "<include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>"
-        f"<selectfont><rejectfont>{rejects}</rejectfont></selectfont>"
-        f"<cachedir>{folder / 'cache'}</cachedir></fontconfig>")
-    from playwright.sync_api import sync_playwright
-
-    env = {**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf")}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
-        yield browser
-        browser.close()
 
 
 def test_sidebar_cjk_renders_with_the_site_font(browser_without_cjk, site):

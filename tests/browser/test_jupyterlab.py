@@ -22,8 +22,7 @@ from pathlib import Path
 
 import jupytext
 import pytest
-from browser_fixtures import CHROMIUM, CHROMIUM_ARGS
-from test_cjk import CJK_FONT_GLOBS
+from browser_fixtures import browser_without_cjk  # noqa: F401 - a fixture
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "live"))
 from environments import ROOT, student_env  # noqa: E402
@@ -110,25 +109,6 @@ def lab(tmp_path_factory):
             server.kill()
         log.close()
 
-
-@pytest.fixture(scope="module")
-def browser_without_cjk(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
-    folder = tmp_path_factory.mktemp("fontconfig")
-    rejects = "".join(f"<glob>{g}</glob>" for g in CJK_FONT_GLOBS)
-    (folder / "fonts.conf").write_text(
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        "<include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>"
-        f"<selectfont><rejectfont>{rejects}</rejectfont></selectfont>"
-        f"<cachedir>{folder / 'cache'}</cachedir></fontconfig>")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                    env={**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf")})
-        yield browser
-        browser.close()
 
 
 def command(page, name: str, args: dict | None = None):
