@@ -63,6 +63,13 @@ def mistake(slug: str, name: str, explanation: str, *edits: tuple[str, str]) -> 
     return Mistake(slug, name, explanation, tuple(edits))
 
 
+def one_step_short(*edits: tuple[str, str], holds: str = "theta0 and the n_steps points after it") -> Mistake:
+    """A driver's loop run ``n_steps - 1`` times (the ``edits`` make it so); ``holds`` says what the
+    trajectory should hold."""
+    return mistake("off-by-one", "off by one in n_steps", "your trajectory is one step short: `range(n_steps)` "
+                   f"runs exactly n_steps times, and the trajectory holds {holds}", *edits)
+
+
 @dataclass(frozen=True)
 class Variant:
     """A sample submission that is not a named mistake (an error, a loop, a mutated input): ``edits`` as for

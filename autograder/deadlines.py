@@ -34,7 +34,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 
 COURSE_FILE = "course.toml"
 TEMPLATE = """\

@@ -123,7 +123,7 @@ def judge(a: declared.Assignment, q: declared.Question, outputs, cut: bool = Fal
         return {"name": name, "passed": 0, "total": total, "status": "missing",
                 "lines": [f"{head} not tested: this cell's output passed the grader's size limit, so the results "
                           f"of `{q.function}` were lost.",
-                          f"  Your function displayed too much while it was tested; remove its `display` calls."]}
+                          "  Your function displayed too much while it was tested; remove its `display` calls."]}
     if not records:
         error = _cell_error(outputs)
         because = f" The cell stopped with {error}." if error else ""

@@ -9,7 +9,7 @@ which is not quadratic, so a much larger default (1e-3 and up) shows.
 
 import numpy as np
 
-from autograder.assignment import Assignment, Question, alternative, case, mistake, variant
+from autograder.assignment import Assignment, Question, alternative, case, mistake, one_step_short, variant
 from autograder.probe.objects import Bowl, Cubic, Rosenbrock
 
 HOURS = np.array([1.0, 2.0, 3.0])
@@ -189,9 +189,7 @@ print("train: visible tests passed")
         case(1.0, HOURS, POINTS, 0.25, 4, note="beyond 3/14: diverges"),
     ],
     mistakes=(
-        mistake("off-by-one", "off by one in n_steps", "your trajectory is one step short: `range(n_steps)` "
-                "runs exactly n_steps times, and ws holds w0 and the n_steps weights after it",
-                ("range(n_steps)", "range(n_steps - 1)")),
+        one_step_short(("range(n_steps)", "range(n_steps - 1)"), holds="w0 and the n_steps weights after it"),
         mistake(SIGN, "sign error", "you moved along the gradient (w + lr·g) instead of against it (w − lr·g)",
                 ("w = w - lr * gradient", "w = w + lr * gradient")),
     ),

@@ -11,7 +11,7 @@ States are compared field by field, by name (a student's own NamedTuple or datac
 
 import numpy as np
 
-from autograder.assignment import Assignment, Question, alternative, case, mistake, variant
+from autograder.assignment import Assignment, Question, alternative, case, mistake, one_step_short, variant
 from autograder.probe.objects import Quadratic, state
 
 V_LINE = "v = momentum * np.asarray(state.v, dtype=float) + grad"
@@ -279,9 +279,7 @@ print("minimize: visible tests passed")
         case(VALLEY.grad, np.array([1.0, 1.0]), 0.02, note="defaults: μ = 0.9, no Nesterov, n_steps = 100"),
     ],
     mistakes=(
-        mistake("off-by-one", "off by one in n_steps", "your trajectory is one step short: `range(n_steps)` runs "
-                "exactly n_steps times, and the trajectory holds theta0 and the n_steps points after it",
-                ("for _ in range(n_steps):", "for _ in range(1, n_steps):")),
+        one_step_short(("for _ in range(n_steps):", "for _ in range(1, n_steps):")),
     ),
     alternatives=(
         alternative("alt-loops", code=r"""

@@ -14,7 +14,7 @@ answer; the case with no history (r = g) and the one with a single pair are righ
 
 import numpy as np
 
-from autograder.assignment import Assignment, Question, alternative, case, mistake, variant
+from autograder.assignment import Assignment, Question, alternative, case, mistake, one_step_short, variant
 from autograder.probe.objects import QuarticBowl, Quadratic, Rosenbrock
 
 ROSENBROCK = Rosenbrock()
@@ -267,9 +267,7 @@ print("newton: visible tests passed")
         case(ROSENBROCK_2_10.grad, ROSENBROCK_2_10.hess, np.array([0.5, 0.0]), 4),
     ],
     mistakes=(
-        mistake("off-by-one", "off by one in n_steps", "your trajectory is one step short: `range(n_steps)` runs "
-                "exactly n_steps times, and the trajectory holds theta0 and the n_steps points after it",
-                ("for _ in range(n_steps):", "for _ in range(1, n_steps):")),
+        one_step_short(("for _ in range(n_steps):", "for _ in range(1, n_steps):")),
     ),
     alternatives=(
         alternative("alt-loops", code=r"""
