@@ -112,6 +112,13 @@ def to_jsonable(value, _depth=0):
         return [to_jsonable(v, _depth + 1) for v in value]
     if isinstance(value, dict):
         return {"dict": {str(k): to_jsonable(v, _depth + 1) for k, v in value.items()}}
+    if isinstance(value, range):  # numpy takes a range as the array of its numbers
+        if len(value) > MAX_ELEMENTS:
+            return {"unsupported": f"range of length {len(value)}: too large to record"}
+        return list(value)
+    if inspect.isgenerator(value) or type(value).__name__ in ("map", "filter", "zip"):
+        return {"unsupported": f"a {type(value).__name__} object (an iterator, not its values): return a list "
+                               f"or an array, e.g. list(...)"}
     return {"unsupported": f"{type(value).__name__}: {repr(value)[:200]}"}
 
 

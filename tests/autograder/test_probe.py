@@ -175,3 +175,9 @@ def test_mutation_check_looks_inside_objects_but_not_at_generators():
     assert run_case(lambda problem, rng: rng.random(), case)["mutated"] == []
     nan_case = Case((np.array([np.nan]), float("nan")), names=("a", "b"))
     assert run_case(lambda a, b: 0.0, nan_case)["mutated"] == []
+
+
+def test_ranges_are_their_numbers_and_iterators_say_what_to_return():
+    assert to_jsonable(range(3)) == [0, 1, 2]
+    for lazy in ((x for x in range(3)), map(float, range(3)), zip(range(2), range(2))):
+        assert "return a list or an array" in to_jsonable(lazy)["unsupported"]
