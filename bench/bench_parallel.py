@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_grading import KINDS, SKIP, released_course  # noqa: E402
 
-from autograder import cli, sandbox  # noqa: E402
+from autograder import cli, grading, sandbox  # noqa: E402
 
 
 def make_course(root: str, kind: str, n: int) -> tuple[str, list[str]]:
@@ -105,7 +105,7 @@ def main(argv=None) -> int:
         for count in (half, n):
             course, _ = make_course(os.path.join(root, f"n{count}"), "course", count)
             start = time.perf_counter()
-            rows = cli.grade(course, "search", progress=False, workers=args.workers)
+            rows = grading.grade(course, "search", progress=False, workers=args.workers)
             walls[count] = time.perf_counter() - start
             print(f"parallel (--workers {args.workers}, sandbox on), {count} submissions: {walls[count]:.1f} s wall, "
                   f"{walls[count] / count:.2f} s per submission", flush=True)

@@ -6,7 +6,7 @@ import os
 import nbformat
 import pytest
 
-from autograder import cli
+from autograder import cli, grading, plots
 
 from courses import released  # noqa: F401 - fixtures
 
@@ -19,8 +19,8 @@ def ids(nb):
 
 
 def test_untouched_release_and_source_are_not_tampering():
-    assert cli.locked_cell_changes(BLANK, BLANK, SOURCE) == []
-    assert cli.locked_cell_changes(BLANK, SOURCE, SOURCE) == []
+    assert grading.locked_cell_changes(BLANK, BLANK, SOURCE) == []
+    assert grading.locked_cell_changes(BLANK, SOURCE, SOURCE) == []
 
 
 def test_each_kind_of_locked_cell_tampering_is_named():
@@ -30,7 +30,7 @@ def test_each_kind_of_locked_cell_tampering_is_named():
     nb.cells.append(copy.deepcopy(nb.cells[ids(nb).index("grid_search_visible")]))
     i = ids(nb).index("intro")
     nb.cells[i] = nbformat.v4.new_code_cell(nb.cells[i].source, metadata=nb.cells[i].metadata)
-    assert cli.locked_cell_changes(BLANK, nb, SOURCE) == [
+    assert grading.locked_cell_changes(BLANK, nb, SOURCE) == [
         "locked cell intro changed from markdown to code (graded as the source's version)",
         "locked cell setup edited (graded as the source's version)",
         "locked cell cost_hidden deleted (a deleted graded cell scores 0: put it back from the release and "
@@ -39,10 +39,10 @@ def test_each_kind_of_locked_cell_tampering_is_named():
 
 
 def test_summary_table_lists_review_tampering_timeouts_errors():
-    rows = [cli.Row("ann", score=8, max_score=8), cli.Row("bob", status="timeout", timeout=True, score=5, max_score=8),
-            cli.Row("cy", status="invalid notebook", manual_review=True, notes=["not JSON"]),
-            cli.Row("dee", status="tampered", tampered=True, manual_review=True, score=0, max_score=8)]
-    table = cli.summary_table("search", rows)
+    rows = [grading.Row("ann", score=8, max_score=8), grading.Row("bob", status="timeout", timeout=True, score=5, max_score=8),
+            grading.Row("cy", status="invalid notebook", manual_review=True, notes=["not JSON"]),
+            grading.Row("dee", status="tampered", tampered=True, manual_review=True, score=0, max_score=8)]
+    table = grading.summary_table("search", rows)
     assert "search: 4 submissions" in table
     assert "needs manual review: cy, dee" in table
     assert "tampered: dee; timeouts: bob; errors: cy" in table
@@ -172,7 +172,7 @@ def test_export_figure_axes():
 
     data = {"scores": [0, 8, 5, 5, 7.5], "max_score": 8.0,
             "pass_rates": {"cost_hidden": 0.6, "grid_search_hidden": 0.5, "coarse_to_fine_hidden": 0.4}}
-    fig = cli.score_figure("search", data)
+    fig = plots.score_figure("search", data)
     scores, tests = fig.axes
     assert scores.get_xlim() == (0, 8)
     assert all(float(t).is_integer() for t in scores.get_yticks())
