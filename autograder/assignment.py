@@ -24,12 +24,10 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from autograder.compare import ATOL, RTOL
 from autograder.probe.inputs import Case, ProbeInputs, describe
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-# The grader's default tolerance (|got − expected| ≤ ATOL + RTOL·|expected|, in float64): what a float32
-# implementation of the same math, or another order of its operations, passes on every case.
-RTOL, ATOL = 1e-4, 1e-6
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ import zipfile
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.assignment import ATOL, RTOL, Assignment, apply_edits, load
+from autograder.assignment import Assignment, apply_edits, load
+from autograder.compare import ATOL, RTOL
 from autograder.probe import inputs
 
 HERE = os.path.dirname(os.path.abspath(__file__))

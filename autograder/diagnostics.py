@@ -23,6 +23,7 @@ from autograder.compare import compare
 from autograder.probe import to_jsonable
 
 ERROR = object()  # what a function that raised produced
+NO_RESULT = object()  # a case that gave nothing to compare (it ran out of time, or was skipped)
 
 MUTATED_INPUT = ("mutated an input",
                  "your function changed its input {names} in place (e.g. `x -= ...` or `theta[...] = ...`); "
@@ -50,11 +51,11 @@ def candidates(a: Assignment, q: Question) -> list[tuple[Question, Mistake]]:
 
 def diagnose(a: Assignment, q: Question, cases, got: list[Any]) -> list[tuple[Question, Mistake]]:
     """Every mistake (with the question that declares it) whose edited solutions give exactly ``got``: one
-    entry per case, the student's recorded value, or :data:`ERROR` where their function raised, or ``None``
-    where nothing can be compared (a timeout), in which case nothing is named. Several mistakes can give
+    entry per case, the student's recorded value, or :data:`ERROR` where their function raised, or
+    :data:`NO_RESULT` where nothing can be compared (a timeout), in which case nothing is named. Several mistakes can give
     the same result on these cases; the feedback then names them all."""
     found: list[tuple[Question, Mistake]] = []
-    if any(g is None for g in got):
+    if any(g is NO_RESULT for g in got):
         return found
     for owner, mistake in candidates(a, q):
         fn = a.namespace(mistake).get(q.function)
@@ -64,7 +65,10 @@ def diagnose(a: Assignment, q: Question, cases, got: list[Any]) -> list[tuple[Qu
             alt = outcome(fn, case, q.raises)
             if (alt is ERROR) != (student is ERROR):
                 break
-            if alt is not ERROR and compare(alt, student, q.rtol, q.atol, q.fields) is not None:
+            try:
+                if alt is not ERROR and compare(alt, student, q.rtol, q.atol, q.fields) is not None:
+                    break
+            except Exception:  # noqa: BLE001 - a value the comparison cannot take matches nothing
                 break
         else:
             if all((mistake.name, mistake.explanation) != (m.name, m.explanation) for _, m in found):

@@ -4,7 +4,9 @@
   (:class:`autograder.sandbox.SandboxedKernelManager`, configured as ``c.SandboxedKernelManager.*``). It is
   the one place that handles what can go wrong while a notebook runs: a cell over its time limit, a kernel
   that dies (``os._exit``, a crash, a limit: the cell gets a ``KernelDied`` error, every later code cell a
-  "not run" one, and grading goes on, so the graded cells that ran before keep their verdicts), output over
+  "not run" one, and grading goes on, so the graded cells that ran before keep their verdicts) or a message
+  the grader cannot handle (the same), widgets (not run: their messages are ignored), output (printed, or
+  rewritten through display updates) over
   ``max_output_bytes`` per cell or ``max_notebook_output_bytes`` for the ungraded cells together (dropped,
   with one note, and the cut cells passed on to the verdicts in ``resources["autograder"]["cut_cells"]``),
   processes left running. Each is reported as an
@@ -70,8 +72,10 @@ class SandboxedExecute(Execute):
                            ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # nbgrader's Execute passes AsyncKernelManager as an argument
+        configured = any("kernel_manager_class" in self.config.get(cls.__name__, {}) for cls in type(self).__mro__)
+        if "kernel_manager_class" not in kwargs and not configured:
+            self.kernel_manager_class = SandboxedKernelManager  # unless c.SandboxedExecute.kernel_manager_class
 
     # ------------------------------------------------------------------------------ kernels started ahead
     def create_kernel_manager(self):
@@ -168,6 +172,15 @@ class SandboxedExecute(Execute):
             cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue=first, traceback=[]))
             self._report(Outcome("timeout", f"timeout: cell {index + 1} did not finish its output within "
                                             f"{fmt_seconds(self.iopub_timeout)}", index + 1))
+        except Exception as exc:  # noqa: BLE001 - anything else nbclient raised on this cell's messages
+            # the grader cannot go on talking to this kernel: this cell fails, the later ones are not run,
+            # and the verdicts of the cells before stand
+            self._sb_dead = index
+            reason = Outcome("died", f"the grader could not run cell {index + 1} ({type(exc).__name__}: "
+                                     f"{str(exc)[:200]}); the later cells were not run", index + 1)
+            self._report(reason)
+            cell.outputs.append(new_output("error", ename=DIED, traceback=[], evalue=str(reason)))
+            return cell, resources
         if cell.cell_type != "code":
             return cell, resources
         km = self._sb_km
@@ -189,31 +202,58 @@ class SandboxedExecute(Execute):
                              self._sb_index + 1))
         return await super()._async_handle_timeout(timeout, cell)
 
-    def output(self, outs, msg, display_id, cell_index):
-        """Keep a message unless its cell passed ``max_output_bytes``, or the notebook's ungraded cells together
-        passed ``max_notebook_output_bytes`` (graded cells, where the probe's records are, do not count
-        towards that)."""
-        size = _output_size(msg)
-        self._sb_sizes[cell_index] = self._sb_sizes.get(cell_index, 0) + size
+    def _over(self, cell_index: int, size: int) -> str:
+        """Charge ``size`` bytes of output to a cell, or say what cap that would pass (then nothing is charged,
+        and the cell keeps nothing more). A cell may keep ``max_output_bytes``; the ungraded cells together
+        ``max_notebook_output_bytes`` (graded cells, where the probe's records are, do not count towards it)."""
         graded = utils.is_grade(self.nb.cells[cell_index]) if self.nb is not None else False
-        self._sb_total += 0 if graded else size
         cell_limit, total_limit = self._limit("max_output_bytes", 0), self._limit("max_notebook_output_bytes", 0)
-        if cell_limit and self._sb_sizes[cell_index] > cell_limit:
-            over = f"this cell printed more than {fmt_bytes(cell_limit)}"
-            note = f"output of cell {cell_index + 1} truncated ({over})"
-        elif total_limit and self._sb_total > total_limit and not graded:
-            over = f"the notebook printed more than {fmt_bytes(total_limit)} in all"
-            note = f"output of the ungraded cells from cell {cell_index + 1} on dropped ({over})"
-        else:
-            return super().output(outs, msg, display_id, cell_index)
-        if cell_index not in self._sb_cut:  # say it once per cell; the grader's verdicts learn it as data
-            self._sb_cut.add(cell_index)
-            if self._sb_resources is not None:
-                self._sb_resources.setdefault("autograder", {}).setdefault("cut_cells", []).append(cell_index)
+        if cell_index in self._sb_cut or cell_limit and self._sb_sizes.get(cell_index, 0) + size > cell_limit:
+            return f"this cell printed more than {fmt_bytes(cell_limit)}"
+        if not graded and (self._sb_dropped or total_limit and self._sb_total + size > total_limit):
+            return f"the notebook printed more than {fmt_bytes(total_limit)} in all"
+        self._sb_sizes[cell_index] = self._sb_sizes.get(cell_index, 0) + size
+        self._sb_total += 0 if graded else size
+        return ""
+
+    def _cut(self, cell_index: int, over: str, outs=None) -> None:
+        """Say once per cell that its output was cut; the grader's verdicts learn it as data."""
+        if cell_index in self._sb_cut:
+            return
+        self._sb_cut.add(cell_index)
+        if self._sb_resources is not None:
+            self._sb_resources.setdefault("autograder", {}).setdefault("cut_cells", []).append(cell_index)
+        if outs is not None:
             outs.append(new_output("stream", name="stderr", text=f"\n[output truncated by the grader: {over}]\n"))
-            if not (note.startswith("output of the ungraded") and self._sb_dropped):
-                self._report(Outcome("output", note, cell_index + 1))
-            self._sb_dropped |= note.startswith("output of the ungraded")
+        if over.startswith("the notebook"):
+            if not self._sb_dropped:
+                self._report(Outcome("output", f"output of the ungraded cells from cell {cell_index + 1} on "
+                                               f"dropped ({over})", cell_index + 1))
+            self._sb_dropped = True
+        else:
+            self._report(Outcome("output", f"output of cell {cell_index + 1} truncated ({over})", cell_index + 1))
+
+    def output(self, outs, msg, display_id, cell_index):
+        over = self._over(cell_index, _output_size(msg))
+        if not over:
+            return super().output(outs, msg, display_id, cell_index)
+        self._cut(cell_index, over, outs)
+        return None
+
+    def _update_display_id(self, display_id, msg):
+        """An update of a display rewrites every output that shares its id, in any cell: each rewrite is
+        charged to its cell, and an update that would pass a cap is dropped."""
+        size = _output_size(msg)
+        for cell_index, output_indices in self._display_id_map.get(display_id, {}).items():
+            over = self._over(cell_index, size * len(output_indices))
+            if over:
+                self._cut(cell_index, over)
+                return None
+        return super()._update_display_id(display_id, msg)
+
+    def handle_comm_msg(self, outs, msg, cell_index):
+        """Widgets do not run while a notebook is graded: their messages (state, Output widgets) are ignored,
+        so that they cost no memory and break nothing."""
         return None
 
 
@@ -254,15 +294,40 @@ class ReleaseAwareOverwriteCells(OverwriteCells):
             status.report(resources, Outcome("foreign", f"cell {grade_id} is not in the source; ignored",
                                              cell_index + 1))
             return cell, resources
+        if grade_id is not None:
+            self._restore_flags(cell, resources, cell_index)
         self._quiet_checksum = bool(grade_id) and utils.is_locked(cell) and self._as_released(cell)
         return super().preprocess_cell(cell, resources, cell_index)
 
     def _in_source(self, grade_id: str) -> bool:
+        return self._found(self.gradebook.find_source_cell, grade_id) is not None
+
+    def _found(self, find, grade_id):
         try:
-            self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
+            return find(grade_id, self.notebook_id, self.assignment_id)
         except MissingEntry:
-            return False
-        return True
+            return None
+
+    def _restore_flags(self, cell, resources, cell_index) -> None:
+        """Put back the source's ``grade``/``solution``/``locked``/``task`` flags (and points) of a cell:
+        nbgrader restores a locked cell's text but not these flags, which are part of its checksum, so a
+        flipped flag would fail the whole notebook. A change is reported as tampering."""
+        meta, grade_id = cell.metadata["nbgrader"], cell.metadata["nbgrader"]["grade_id"]
+        graded = self._found(self.gradebook.find_graded_cell, grade_id)
+        want = {"grade": graded is not None and not self._found(self.gradebook.find_task_cell, grade_id),
+                "solution": self._found(self.gradebook.find_solution_cell, grade_id) is not None,
+                "locked": self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id).locked,
+                "task": self._found(self.gradebook.find_task_cell, grade_id) is not None}
+        changed = sorted(k for k, v in want.items() if bool(meta.get(k, False)) != v)
+        if not changed:
+            return
+        meta.update(want)
+        if graded is not None:
+            meta["points"] = float(graded.max_score)
+        else:
+            meta.pop("points", None)
+        status.report(resources, Outcome(status.TAMPERED, f"cell {grade_id}: nbgrader flags changed "
+                                         f"({', '.join(changed)}); graded as the source's", cell_index + 1))
 
     def report_change(self, name, attr, old, new):
         if attr == "checksum" and getattr(self, "_quiet_checksum", False):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 
@@ -138,9 +139,11 @@ def grade_one(nbapi, course_dir: str, assignment: str, student: str) -> Row:
     log = (result.get("log") or "") + (result.get("error") or "")
     outcomes = status.take(assignment, student)  # what the grader's preprocessors saw: no notebook text
     if not result["success"] and row.status == "ok":
-        last = [line for line in log.strip().splitlines() if line.strip()][-1:] or ["unknown error"]
+        lines = [line.strip() for line in log.splitlines() if line.strip()]
+        cause = next((line for line in lines if re.search(r"\w+(Error|Exception)\b:", line)), lines[-1] if lines
+                     else "unknown error")  # the exception's own line, not nbgrader's "see the traceback"
         row.status = "error"
-        row.notes.append(f"nbgrader autograde failed: {last[0][:200]}")
+        row.notes.append(f"nbgrader autograde failed: {cause[:200]}")
         row.manual_review = True
     for outcome in outcomes:
         if outcome.kind == status.DIED and row.status == "ok":
@@ -148,6 +151,7 @@ def grade_one(nbapi, course_dir: str, assignment: str, student: str) -> Row:
             row.manual_review = True
         row.timeout |= outcome.kind in status.TIMEOUT_KINDS
         row.tampered |= outcome.kind == status.TAMPERED
+        row.manual_review |= outcome.kind == status.GRADER_ERROR
         if str(outcome) not in row.notes:
             row.notes.append(str(outcome))
     _scores(nbapi, assignment, student, row)
@@ -183,6 +187,46 @@ def default_workers() -> int:
     kernels started ahead), so a core seldom waits (on 2 cores, 0.56 s per submission with 2 workers,
     0.60 s with 3)."""
     return os.cpu_count() or 1
+
+
+def _grade_in_workers(course_dir: str, db_url: str | None, name: str, students: list[str], workers: int,
+                      bar, work=None) -> dict:
+    """Grade ``students`` in ``workers`` processes. A worker that dies (the grader's process killed, out of
+    memory) breaks the whole pool, and with it every submission not yet graded: those are graded again,
+    each in a process of its own, so that a submission that kills its worker costs only itself."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    def pool(n):
+        return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_start, initargs=(course_dir, db_url))
+
+    def failed(student, exc):
+        return Row(student, status="error", manual_review=True, notes=[f"grader error: {type(exc).__name__}: {exc}"])
+
+    work = work or _worker_grade  # (a module-level function of the same signature, in the tests)
+    by_student, broken = {}, []
+    with pool(min(workers, len(students))) as executor:
+        futures = {executor.submit(work, name, student): student for student in students}
+        for future in as_completed(futures):
+            student = futures[future]
+            try:
+                by_student[student] = Row(**future.result())
+            except BrokenProcessPool:
+                broken.append(student)
+                continue
+            except Exception as exc:  # noqa: BLE001 - the grader's own error on this submission
+                by_student[student] = failed(student, exc)
+            bar.update(1)
+    for student in broken:  # alone, so that only the one that breaks its worker fails
+        with pool(1) as executor:
+            try:
+                by_student[student] = Row(**executor.submit(work, name, student).result())
+            except Exception as exc:  # noqa: BLE001 - this one kills the grader's process itself
+                by_student[student] = failed(student, exc)
+        bar.update(1)
+    return by_student
 
 
 def grade(course_dir: str, assignment: str | None, students: list[str] | None = None,
@@ -229,22 +273,7 @@ def grade(course_dir: str, assignment: str | None, students: list[str] | None = 
             finally:
                 sandbox.discard_spare()  # the kernel started ahead for a next submission that is not coming
         else:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-
-            with ProcessPoolExecutor(max_workers=min(workers, len(found)),
-                                     mp_context=multiprocessing.get_context("spawn"),
-                                     initializer=_worker_start, initargs=(course_dir, db_url)) as pool:
-                futures = {pool.submit(_worker_grade, name, student): student for student in found}
-                for future in as_completed(futures):
-                    student = futures[future]
-                    try:
-                        by_student[student] = Row(**future.result())
-                    except Exception as exc:  # noqa: BLE001 - a worker that died takes only its submission
-                        by_student[student] = Row(student, status="error", manual_review=True,
-                                                  notes=[f"grader error: {type(exc).__name__}: {exc}"])
-                    bar.update(1)
-                bar.close()
+            by_student = _grade_in_workers(course_dir, db_url, name, found, workers, bar)
         bar.close()
         rows = [by_student[s] for s in found]
         print(summary_table(name, rows))

@@ -132,7 +132,7 @@ def moodle(path: str, ctx: Context) -> Entry | None:
     return None
 
 
-BLACKBOARD = re.compile(r"(?P<head>.+)_attempt_(?P<ts>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)(?:_(?P<file>.+))?")
+BLACKBOARD = re.compile(r"(?P<head>.+?)_attempt_(?P<ts>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)(?:_(?P<file>.+))?")
 
 
 def blackboard_receipts(files: dict[str, bytes | None]) -> dict:

@@ -319,17 +319,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         process = getattr(self.provisioner, "process", None) if self.provisioner else None
         return process.poll() if process is not None else None
 
-    def log_tail(self, size: int = 4000) -> str:
-        if not self._sb_dir:
-            return ""
-        try:
-            with open(os.path.join(self._sb_dir, "kernel.log"), "rb") as handle:
-                handle.seek(0, os.SEEK_END)
-                handle.seek(max(0, handle.tell() - size))
-                return handle.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-
     def death_outcome(self, cell: int | None = None) -> Outcome:
         return death_outcome(self.exit_code(), cell=cell, wall_hit=self._sb_wall_hit,
                              wall_time_limit=self.wall_time_limit, cpu_time_limit=self.cpu_time_limit)

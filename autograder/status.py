@@ -4,15 +4,20 @@ The preprocessors that run a submission (:mod:`autograder.execute`: timeouts, li
 short, processes left behind) and judge it (:mod:`autograder.verdicts`: forged probe records, a probe whose
 case ran out of time) :func:`report` an :class:`Outcome` for the (assignment, student) they are working on;
 the CLI :func:`take`\ s them once nbgrader's ``autograde`` returns in the same process. Nothing here is read
-back from a notebook: no output, error name or text that a student's code could print changes a status.
+back from a notebook's text: no output, error name or message that a student's code could print changes a
+status; what the kernel recorded (a probe's own time limit) is a note, not a status.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# kinds that make a row's status, and those that only flag it
-DIED, TIMEOUT_KINDS, TAMPERED = "died", ("timeout", "wall", "cpu", "probe-timeout"), "tampered"
+# What the grader's process observed makes a row's status or flags it: a dead kernel, a cell or the notebook
+# over its time (its own clock), the jail's CPU limit (its exit status). "tampered" is the verdicts' judgement
+# of the probe records themselves (a notebook can bring it on itself, never take it away); "grader-error"
+# asks for a manual look. The other kinds ("probe-timeout", as the probe in the kernel recorded it;
+# "memory", as the kernel reported it; output cut, strays, foreign cells) are notes only.
+DIED, TIMEOUT_KINDS, TAMPERED, GRADER_ERROR = "died", ("timeout", "wall", "cpu"), "tampered", "grader-error"
 
 
 @dataclass(frozen=True)
@@ -20,7 +25,7 @@ class Outcome:
     """One thing that went wrong while a notebook was graded, as the grader's summary row shows it."""
 
     kind: str  # memory | cpu | wall | timeout | probe-timeout | died | processes | output | stray | unsandboxed
-    #            | tampered | foreign
+    #            | tampered | foreign | grader-error
     message: str
     cell: int | None = None  # 1-based position of the cell in the notebook
 
@@ -46,7 +51,3 @@ def report(resources: dict | None, outcome: Outcome) -> None:
 def take(assignment: str, student: str) -> list[Outcome]:
     """The outcomes recorded for one submission, in order, and forget them."""
     return _OUTCOMES.pop((assignment, student), [])
-
-
-def clear() -> None:
-    _OUTCOMES.clear()

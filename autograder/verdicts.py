@@ -25,9 +25,10 @@ are locked cells that are *not* graded: their outcome is decided inside the kern
 Every graded cell is a question of the assignment's declaration (``autograder/assignments/<assignment>.py``);
 a graded cell that is not gets a zero with an error saying so (fail closed).
 
-The one kernel-side fact a verdict takes on trust is the probe's *mutated input* flag: a notebook that
-tampers with the probe can hide that its function changed an input in place (and so keep those points),
-but it can never make a wrong value pass, because values are compared here.
+The kernel-side facts a verdict takes on trust can only cost points, never win them: a case recorded as
+raised, timed out or skipped fails. The one exception is the probe's *mutated input* flag: a notebook that
+tampers with the probe can hide that its function changed an input in place (and so keep those points), but
+it can never make a wrong value pass, because values are compared here.
 
 A probe record that is missing (the cell raised before the probe ran, the function is undefined, the cell
 timed out) is a fail that carries the cell's own error. Two records for one probe in one cell mean that
@@ -45,8 +46,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder import assignment as declared
 from autograder import status
-from autograder.compare import compare, describe
-from autograder.diagnostics import ERROR, MUTATED_INPUT, diagnose, outcome
+from autograder.compare import Mismatch, compare, describe
+from autograder.diagnostics import ERROR, MUTATED_INPUT, NO_RESULT, diagnose, outcome
 from autograder.probe import MAX_VALUE_BYTES, MIME
 from autograder.sandbox import fmt_bytes
 from autograder.probe.inputs import ProbeInputs, load
@@ -88,10 +89,11 @@ def _cell_error(outputs) -> str:
 
 
 def _student_value(record, raises: str | None):
-    """A case record as comparable data: the value, ``{"raised": raises}`` for the expected error, else
-    :data:`ERROR` (raised something else) or ``None`` (no result: a timeout, a skipped case)."""
+    """A case record as comparable data: the value (``None`` too: a function that returned nothing),
+    ``{"raised": raises}`` for the expected error, else :data:`ERROR` (raised something else) or
+    :data:`NO_RESULT` (a timeout, a skipped case)."""
     if not isinstance(record, dict) or record.get("timeout") or record.get("skipped"):
-        return None
+        return NO_RESULT
     if record.get("ok"):
         return record.get("value")
     if raises and raises in (record.get("raised") or []):
@@ -143,7 +145,7 @@ def judge(a: declared.Assignment, q: declared.Question, outputs, cut: bool = Fal
     passed, failures, status_, wrong_value = 0, [], "pass", False
     for i, (want, case, record, value) in enumerate(zip(expected, inputs.cases, got_cases, got)):
         lines = [f"  case {i + 1}: {case.label}"]
-        if value is None:
+        if value is NO_RESULT:
             status_ = "timeout"
             lines.append(f"    {record.get('error', 'timeout') if isinstance(record, dict) else 'no record'}")
         elif value is ERROR:
@@ -153,7 +155,11 @@ def judge(a: declared.Assignment, q: declared.Question, outputs, cut: bool = Fal
             lines.append(f"    your result is {fmt_bytes(int(value['too_large']))} as data; the limit is "
                          f"{fmt_bytes(MAX_VALUE_BYTES)} per case (the expected one is {describe(want)})")
         else:
-            reason = compare(want, value, q.rtol, q.atol, q.fields)
+            try:
+                reason = compare(want, value, q.rtol, q.atol, q.fields)
+            except Exception as exc:  # noqa: BLE001 - data the comparison cannot take costs its case only
+                reason = Mismatch("", want, value, f"expected {describe(want)} but got a value the grader "
+                                  f"cannot compare ({type(exc).__name__})")
             if reason is None and not record.get("mutated"):
                 passed += 1
                 continue
@@ -232,6 +238,8 @@ class TrustedVerdicts(NbGraderPreprocessor):
                                        "evalue": f"grader error: {type(exc).__name__}: {exc}",
                                        "traceback": ["The autograder could not judge this cell; please ask "
                                                      "your instructor to review it."]})]
+            status.report(resources, status.Outcome(status.GRADER_ERROR, f"the grader could not judge cell "
+                                                    f"{grade_id} ({type(exc).__name__}: {exc})", index + 1))
             return cell, resources
         if v is not None and v["status"] == "tampered":
             status.report(resources, status.Outcome(status.TAMPERED, "forged or duplicated probe records", index + 1))

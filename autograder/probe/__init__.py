@@ -136,6 +136,8 @@ def _same(a, b, _depth: int = 0) -> bool:
         return True
     if type(a) is not type(b):
         return False
+    if inspect.ismethod(a):  # a test problem's method: the problem itself must not change
+        return a.__func__ is b.__func__ and _same(a.__self__, b.__self__, _depth + 1)
     if isinstance(a, _OPAQUE) or isinstance(a, (type, type(len), type(_same))) or inspect.ismodule(a):
         return True
     if isinstance(a, np.ndarray):
@@ -226,7 +228,7 @@ def run_case(student_fn, case, time_limit=DEFAULT_TIME_LIMIT) -> dict:
     else:
         record.update(ok=True, value=value)
     record["seconds"] = round(time.perf_counter() - start, 6)
-    names = case.arg_names()
+    names = case.names
     for i, (old, new) in enumerate(zip(before[0], args)):
         if not _same(old, new):
             record["mutated"].append(names[i] if i < len(names) else f"argument {i + 1}")

@@ -131,9 +131,6 @@ class Case:
     def fresh(self) -> tuple[list, dict]:
         return list(copy.deepcopy(self.args)), copy.deepcopy(self.kwargs)
 
-    def arg_names(self) -> tuple:
-        return self.names
-
     def call(self, fn: Callable):
         """``fn`` on fresh copies of the inputs."""
         args, kwargs = self.fresh()

@@ -206,3 +206,18 @@ def test_grading_patches_nothing_of_nbgrader(released):
     assert {name: getattr(nbgrader.api, name) for name in dir(nbgrader.api)} == before
     assert dict(vars(nbgrader.api.Gradebook)) == methods
     assert nbgrader.api.create_engine is sqlalchemy.create_engine
+
+
+class _Bar:
+    def update(self, n):
+        pass
+
+
+def test_a_worker_that_dies_costs_only_its_submission(released):
+    """A dead worker breaks the whole pool; the submissions it took with it are graded again, alone."""
+    from workers import grade_or_die
+
+    students = ["ann", "bob", "kills-the-grader", "cy", "dee", "eve"]
+    rows = grading._grade_in_workers(released, None, "search", students, 2, _Bar(), work=grade_or_die)
+    assert {s: r.status for s, r in rows.items()} == {**{s: "ok" for s in students}, "kills-the-grader": "error"}
+    assert rows["kills-the-grader"].manual_review and "BrokenProcessPool" in rows["kills-the-grader"].notes[0]

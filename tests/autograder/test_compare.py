@@ -3,7 +3,7 @@ two values differ."""
 
 import numpy as np
 
-from autograder.compare import as_array, compare, describe
+from autograder.compare import canon, compare, describe
 from autograder.probe import to_jsonable as J
 
 
@@ -72,8 +72,8 @@ def test_tuples_name_their_fields():
 def test_nan_and_inf():
     assert compare(J(np.array([np.nan, np.inf])), J(np.array([np.nan, np.inf]))) is None
     assert compare(J(np.inf), J(1e308)) is not None
-    assert as_array(["nan", 1]).shape == (2,)
-    assert as_array([[1], [1, 2]]) is None  # ragged
+    assert canon(["nan", 1]).shape == (2,)
+    assert isinstance(canon([[1], [1, 2]]), list)  # ragged: a list of arrays, not an array
 
 
 def test_expected_errors_and_other_values():
@@ -121,3 +121,22 @@ def test_states_compare_by_field_name():
     one = J(namedtuple("MomentumState", "v")(np.array([5.0, 5.0, 0.5])))
     assert str(compare(one, J(namedtuple("S", "v")(np.array([5.0, 5.0, 1.5]))))).startswith(
         "v: expected [5, 5, 0.5] but got [5, 5, 1.5] (1 of 3 values differ first at index 2")
+
+
+def test_tuple_results_by_the_students_own_field_names():
+    from collections import namedtuple
+
+    fields = ("best_theta", "best_value", "evaluations")
+    want = J((np.array([2.0]), 0.0, 6))
+    Result = namedtuple("Result", "best_value best_theta evaluations")  # named as the instructions name them
+    assert compare(want, J(Result(0.0, np.array([2.0]), 6)), fields=fields) is None
+    Other = namedtuple("Other", "a b c")  # other names: by position
+    assert compare(want, J(Other(np.array([2.0]), 0.0, 6)), fields=fields) is None
+
+
+def test_odd_values_are_mismatches_not_crashes():
+    assert "does the function `return`" in str(compare(J(4.0), None))
+    assert compare(J(4.0), J(10**400)) is not None  # a huge int is inf, not an OverflowError
+    state = J((np.zeros(2), __import__("collections").namedtuple("S", "v")(np.zeros(2))))
+    assert str(compare(state, J((np.zeros(2), 0.0)), fields=("theta", "state"))).startswith(
+        "state: expected a state with the fields (v)")

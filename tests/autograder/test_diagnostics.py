@@ -69,7 +69,7 @@ def test_nothing_is_named_when_a_case_gave_no_result():
     a = load("search")
     q = a.questions[0]
     inputs, expected = verdicts.reference("search", q.function)
-    got = [None] + list(expected[1:])
+    got = [diagnostics.NO_RESULT] + list(expected[1:])
     assert diagnostics.diagnose(a, q, inputs.cases, got) == []
 
 

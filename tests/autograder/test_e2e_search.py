@@ -126,7 +126,8 @@ def test_serial_grading_gives_the_parallel_results(course, tmp_path, capfd):
 
 def robustness_submissions() -> dict:
     """Correct answers plus one way of breaking the grading: a cell copied from another assignment, an extra
-    graded cell, 40 MB of output, a result of megabytes."""
+    graded cell, 40 MB of output, a result of megabytes, nbgrader's flags flipped on a locked and an answer
+    cell."""
     source = nbformat.read(os.path.join(cli.HERE, "examples", "search", "correct_search.ipynb"), as_version=4)
 
     def with_cells(index, *cells):
@@ -145,8 +146,15 @@ def robustness_submissions() -> dict:
     cell = next(c for c in huge.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "grid_search")
     cell.source = cell.source.replace("return points[best], float(values[best]), len(points)",
                                       "return points[best], float(values[best]), [0.123456789] * 90_000")
+    flipped = copy.deepcopy(source)
+    for cell in flipped.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id == "cost_visible":
+            cell.metadata.nbgrader["solution"] = True
+        if grade_id == "cost":
+            cell.metadata.nbgrader.update(grade=True, points=5)
     return {"foreign-cell": with_cells(3, foreign), "bonus-cell": with_cells(len(source.cells), bonus),
-            "huge-output": with_cells(2, *chatty), "huge-result": huge}
+            "huge-output": with_cells(2, *chatty), "huge-result": huge, "flags-flipped": flipped}
 
 
 def test_a_broken_piece_costs_only_itself(course, tmp_path):
@@ -166,7 +174,8 @@ def test_a_broken_piece_costs_only_itself(course, tmp_path):
     rows = {row["student"]: row for row in json.load(open(report))}
     assert {s: (r["score"], r["max_score"], r["status"]) for s, r in rows.items()} == {
         "foreign-cell": (8, 8, "ok"), "bonus-cell": (8, 8, "ok"), "huge-output": (8, 8, "ok"),
-        "huge-result": (5, 8, "ok")}
+        "huge-result": (5, 8, "ok"), "flags-flipped": (8, 8, "tampered")}
+    assert "cell cost_visible: nbgrader flags changed (solution); graded as the source's" in rows["flags-flipped"]["notes"]
     assert "cell gradient_hidden is not in the source; ignored" in rows["foreign-cell"]["notes"]
     assert "cell bonus is not in the source; ignored" in rows["bonus-cell"]["notes"]
     assert [n for n in rows["huge-output"]["notes"] if "8 MiB" in n] == [

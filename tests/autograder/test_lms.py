@@ -62,6 +62,10 @@ def test_blackboard_reads_attempt_times_and_receipts():
     other = lms.blackboard("Search 1_a_jones_attempt_2026-01-01-12-00-00_search.ipynb", ctx)
     assert other.student == "a_jones" and other.timestamp.astimezone(timezone.utc).hour == 11
     assert lms.blackboard("Search 1_bsmith_attempt_2026-01-01-12-00-00.txt", ctx) is None
+    # the student's own file name cannot choose the student or the time
+    sly = lms.blackboard("Search 1_a_jones_attempt_2026-01-20-09-30-00_my_attempt_2026-01-01-00-00-00_search.ipynb",
+                         ctx)
+    assert sly.student == "a_jones" and sly.timestamp.astimezone(timezone.utc).day == 20
 
 
 def test_parse_time_is_not_nbgraders_misreading():

@@ -181,3 +181,13 @@ def test_ranges_are_their_numbers_and_iterators_say_what_to_return():
     assert to_jsonable(range(3)) == [0, 1, 2]
     for lazy in ((x for x in range(3)), map(float, range(3)), zip(range(2), range(2))):
         assert "return a list or an array" in to_jsonable(lazy)["unsupported"]
+
+
+def test_a_change_to_a_test_problem_through_its_method_is_a_mutation():
+    def pokes(grad_fn, theta):
+        grad_fn.__self__.params["A"][0, 0] = 99.0
+        return grad_fn(theta)
+
+    case = Case((Quadratic([[2.0, 0.0], [0.0, 1.0]], [0.0, 0.0]).grad, np.ones(2)), names=("grad_fn", "theta"))
+    assert run_case(pokes, case)["mutated"] == ["grad_fn"]
+    assert run_case(lambda grad_fn, theta: grad_fn(theta), case)["mutated"] == []

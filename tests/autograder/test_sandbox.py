@@ -395,3 +395,15 @@ def test_nbgrader_autograde_runs_in_the_sandbox(tmp_path, monkeypatch):
     assert not os.path.exists(os.path.join(course_dir, "pwned.txt"))
     with Gradebook(f"sqlite:///{os.path.join(course_dir, 'gradebook.db')}") as gb:
         assert gb.find_submission("search", "mallory").score == 8
+
+
+def test_display_updates_count_towards_the_output_cap(grade):
+    """One update of a display id rewrites every output sharing it: 300 × 200 KB would be 60 MB."""
+    nb, reasons, *_ = grade("display_updates", timeout=60)
+    assert reasons == ["output of cell 3 truncated (this cell printed more than 1 MiB)"]
+    assert len(nbformat.writes(nb)) < 1 << 20 and "alive" in text(nb.cells[4])
+
+
+def test_widget_messages_are_ignored_and_break_nothing(grade):
+    nb, reasons, *_ = grade("comm_crash", timeout=60)
+    assert reasons == [] and not errors(nb.cells[2]) and "alive after the comm" in text(nb.cells[3])

@@ -7,7 +7,7 @@ from nbformat.notebooknode import from_dict
 from nbgrader.utils import determine_grade
 
 import solutions
-from autograder import status
+from autograder import status, verdicts
 from autograder.assignment import load
 from autograder.probe import MIME, collect
 from autograder.verdicts import ENAME, TrustedVerdicts, verdict_outputs
@@ -134,3 +134,31 @@ def test_tampering_is_reported_as_data_not_as_text():
                     "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
     TrustedVerdicts().preprocess(nb, {"nbgrader": {"assignment": "search", "student": "ann"}})
     assert [o.kind for o in status.take("search", "ann")] == ["tampered"]
+
+
+def test_a_function_that_returns_nothing_is_told_so_and_is_no_timeout():
+    def forgets_return(w, x, y):
+        np.mean((np.asarray(w, float)[..., None] * x - y) ** 2, axis=-1)
+
+    got, cell = score("cost_hidden", [display(collect("search.cost", forgets_return))])
+    text = "\n".join(cell.outputs[0].traceback)
+    assert got == 0 and "got None (does the function `return` its result?)" in text
+    v = verdicts.judge(SEARCH, SEARCH.question("cost_hidden"), [display(collect("search.cost", forgets_return))])
+    assert v["status"] == "fail"
+
+
+def test_values_the_comparison_cannot_take_cost_their_case_only():
+    def huge_int_once(w, x, y):
+        value = solutions.cost(w, x, y)
+        return 10**400 if np.ndim(w) == 0 else value
+
+    got, cell = score("cost_hidden", [display(collect("search.cost", huge_int_once))])
+    assert got == 1.5 and "Partial credit" in cell.outputs[0].text  # 3 of 4 cases, no grader error
+
+
+def test_a_grader_error_asks_for_a_review(monkeypatch):
+    monkeypatch.setattr(verdicts, "verdict_outputs", lambda *a, **k: 1 / 0)
+    nb = from_dict({"cells": [graded_cell("cost_hidden", [], 2)], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    TrustedVerdicts().preprocess(nb, {"nbgrader": {"assignment": "search", "student": "ann"}})
+    assert [o.kind for o in status.take("search", "ann")] == ["grader-error"]
+    assert "grader error" in nb.cells[0].outputs[0].evalue

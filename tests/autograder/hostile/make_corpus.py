@@ -152,6 +152,17 @@ NOTEBOOKS = {
                     'print("x" * (5 * 1024 * 1024))',
                     'for i in range(20000):\n    print("line", i, "x" * 60)',
                     'print("done")'],
+    "display_updates": ['print("start")',
+                        '# 300 outputs share one display id: one update rewrites all of them\n'
+                        'from IPython.display import display, update_display\n'
+                        'for _ in range(300):\n    display("x", display_id="shared")',
+                        'update_display("y" * 200_000, display_id="shared")',
+                        'print("alive")'],
+    "comm_crash": ['print("start")',
+                   '# a widget comm whose state the grader could not render\n'
+                   'from ipykernel.comm import Comm\n'
+                   'Comm(target_name="jupyter.widget", data={"state": {}, "buffer_paths": []})',
+                   'print("alive after the comm")'],
     "benign": ['import numpy as np\nimport autograder.probe\nprint("sum", int(np.arange(10).sum()))'],
 }
 
